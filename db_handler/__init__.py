@@ -1,0 +1,7 @@
+"""Results database: engine, platform tables, migrations, idempotent upserts, run bookkeeping."""
+
+from db_handler.engine import database_url, get_engine, transaction
+from db_handler.migrate import ensure_schema
+from db_handler.upsert import UpsertResult, upsert
+
+__all__ = ["UpsertResult", "database_url", "ensure_schema", "get_engine", "transaction", "upsert"]

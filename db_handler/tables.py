@@ -1,0 +1,26 @@
+"""Platform tables shared by every project (project tables live in projects/<name>/utils/tables.py)."""
+
+from sqlalchemy import Column, Integer, MetaData, String, Table, Text, UniqueConstraint
+
+from db_handler.types import JSONDocument, UTCDateTime
+
+metadata = MetaData()
+
+workflow_runs = Table(
+    "workflow_runs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("project", String(64), nullable=False),
+    Column("stage", String(32), nullable=False),
+    Column("run_id", String(250), nullable=False),
+    Column("interval_start", UTCDateTime),
+    Column("interval_end", UTCDateTime),
+    Column("status", String(16), nullable=False),
+    Column("rows_written", Integer),
+    Column("rows_unchanged", Integer),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("ended_at", UTCDateTime),
+    Column("error", Text),
+    Column("summary", JSONDocument),
+    UniqueConstraint("project", "stage", "run_id", name="uq_workflow_runs_project_stage_run"),
+)

@@ -1,0 +1,109 @@
+"""Idempotent writes: insert new rows, update changed ones, leave identical ones untouched."""
+
+import uuid
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping, Sequence
+
+import pandas as pd
+from sqlalchemy import Connection, Table, column, or_, select, table, text
+from sqlalchemy.dialects import postgresql, sqlite
+
+from db_handler.types import UTCDateTime
+
+
+@dataclass(frozen=True)
+class UpsertResult:
+    written: int
+    unchanged: int
+
+    def __add__(self, other: "UpsertResult") -> "UpsertResult":
+        return UpsertResult(self.written + other.written, self.unchanged + other.unchanged)
+
+
+def upsert(
+    conn: Connection,
+    target: Table,
+    rows: pd.DataFrame | Iterable[Mapping[str, Any]],
+    key: Sequence[str],
+    touch: Sequence[str] = (),
+) -> UpsertResult:
+    """Upsert `rows` into `target` on its natural `key`, inside the caller's transaction.
+
+    A row whose values equal the stored row is not rewritten, so re-running an interval changes nothing and
+    reports every row as unchanged. `touch` columns (e.g. ingested_at) are written on insert and on a real
+    change but never compared. A DataFrame bound for PostgreSQL goes through COPY into a temporary table and
+    one INSERT .. SELECT .. ON CONFLICT (the bulk path); anything else through executemany of
+    INSERT .. ON CONFLICT, which PostgreSQL and SQLite both understand.
+    """
+    if isinstance(rows, pd.DataFrame):
+        frame = _utc_times(rows, target)
+        columns, count = list(frame.columns), len(frame)
+    else:
+        records = [dict(row) for row in rows]
+        columns, count = (list(records[0]) if records else []), len(records)
+    if count == 0:
+        return UpsertResult(0, 0)
+
+    compared = [name for name in columns if name not in key and name not in touch]
+    dialect = conn.dialect.name
+    if dialect == "postgresql" and isinstance(rows, pd.DataFrame):
+        written = _copy_then_upsert(conn, target, frame, key, compared)
+    elif dialect in ("postgresql", "sqlite"):
+        if isinstance(rows, pd.DataFrame):
+            records = frame.astype(object).where(frame.notna(), None).to_dict("records")
+        insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect](target)
+        written = _execute_counting(conn, _on_conflict(insert, target, columns, key, compared), records)
+    else:
+        raise NotImplementedError(f"upsert supports postgresql and sqlite, not {dialect}")
+    return UpsertResult(written=written, unchanged=count - written)
+
+
+def _on_conflict(insert, target: Table, columns: list[str], key: Sequence[str], compared: list[str]):
+    """ON CONFLICT (key) DO UPDATE the non-key columns WHERE any compared column differs."""
+    return insert.on_conflict_do_update(
+        index_elements=[target.c[name] for name in key],
+        set_={name: insert.excluded[name] for name in columns if name not in key},
+        where=or_(*(target.c[name].is_distinct_from(insert.excluded[name]) for name in compared)),
+    )
+
+
+def _execute_counting(conn: Connection, statement, parameters=None) -> int:
+    """Rows inserted or updated (the database does not count rows the WHERE clause left alone)."""
+    return conn.execute(statement, parameters, execution_options={"preserve_rowcount": True}).rowcount
+
+
+def _copy_then_upsert(conn: Connection, target: Table, frame: pd.DataFrame, key, compared) -> int:
+    stage_name = f"stage_{target.name}_{uuid.uuid4().hex[:8]}"
+    quoted = ", ".join(f'"{name}"' for name in frame.columns)
+    conn.execute(text(f'CREATE TEMP TABLE "{stage_name}" AS SELECT {quoted} FROM "{target.name}" WITH NO DATA'))
+    type_oids = conn.execute(
+        text("SELECT atttypid FROM pg_attribute WHERE attrelid = CAST(:name AS regclass) AND attnum > 0 ORDER BY attnum"),
+        {"name": stage_name},
+    ).scalars().all()
+    driver_cursor = conn.connection.driver_connection.cursor()
+    with driver_cursor.copy(f'COPY "{stage_name}" ({quoted}) FROM STDIN WITH (FORMAT binary)') as copy:
+        copy.set_types(type_oids)
+        for row in zip(*(_python_values(frame[name]) for name in frame.columns)):
+            copy.write_row(row)
+    stage = table(stage_name, *(column(name) for name in frame.columns))
+    insert = postgresql.insert(target).from_select(list(frame.columns), select(*stage.c))
+    written = _execute_counting(conn, _on_conflict(insert, target, list(frame.columns), key, compared))
+    conn.execute(text(f'DROP TABLE "{stage_name}"'))
+    return written
+
+
+def _python_values(values: pd.Series) -> list:
+    """A column as Python values, missing ones (NaN, NaT, None) as None."""
+    missing = values.isna()
+    return values.astype(object).where(~missing, None).tolist() if missing.any() else values.tolist()
+
+
+def _utc_times(frame: pd.DataFrame, target: Table) -> pd.DataFrame:
+    """UTCDateTime columns checked and converted for the whole column at once (naive times are refused)."""
+    converted = {}
+    for name in frame.columns:
+        if isinstance(target.c[name].type, UTCDateTime):
+            if not isinstance(frame[name].dtype, pd.DatetimeTZDtype):
+                raise ValueError(f"{target.name}.{name}: naive or non-datetime values; pass timezone-aware UTC times")
+            converted[name] = frame[name].dt.tz_convert("UTC")
+    return frame.assign(**converted) if converted else frame

@@ -1,0 +1,7 @@
+"""Config classes of crypto_forecast; `utils.load_spec_from_config(name)` finds a config set here by name."""
+
+from projects.crypto_forecast.configs.data import DataConfig
+from projects.crypto_forecast.configs.features import FeatureConfig
+from projects.crypto_forecast.configs.project import Default
+
+__all__ = ["DataConfig", "Default", "FeatureConfig"]

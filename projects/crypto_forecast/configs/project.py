@@ -1,0 +1,29 @@
+"""Config sets: one class per named configuration, chosen with `--config NAME`.
+
+Subclass `Default` and override a field to make a variant; `utils.load_spec_from_config` finds it by its
+`name` without any registration.
+"""
+
+from typing import ClassVar
+
+from pydantic import model_validator
+
+from projects.crypto_forecast.configs.base import Config
+from projects.crypto_forecast.configs.data import DataConfig
+from projects.crypto_forecast.configs.features import FeatureConfig
+
+
+class Default(Config):
+    name: ClassVar[str] = "default"
+
+    data: DataConfig = DataConfig()
+    features: FeatureConfig = FeatureConfig()
+
+    @model_validator(mode="after")
+    def _lookback_covers_features(self) -> "Default":
+        if self.data.lookback_hours < self.features.longest_window:
+            raise ValueError(
+                f"data.lookback_hours={self.data.lookback_hours} is shorter than the longest feature window "
+                f"({self.features.longest_window} h): the first hours of each interval would lack history"
+            )
+        return self

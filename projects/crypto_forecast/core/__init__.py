@@ -1,0 +1,1 @@
+"""Task units of crypto_forecast: load, preprocess, train, evaluate, inference, monitor."""

@@ -1,0 +1,1 @@
+"""Pure functions on candle frames: validation and causal features."""
