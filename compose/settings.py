@@ -6,6 +6,7 @@ SQLite file with artifacts under `artifacts/`, Slack replaced by a console/file 
 documents every variable.
 """
 
+import os
 from pathlib import Path
 from typing import Literal
 
@@ -17,7 +18,7 @@ ARTIFACTS_DIR = REPO_ROOT / "artifacts"
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=REPO_ROOT / ".env", extra="ignore")
+    model_config = SettingsConfigDict(extra="ignore")
 
     # Results database (any SQLAlchemy URL). Unset: embedded PostgreSQL in `embedded_pg_dir`.
     database_url: str | None = None
@@ -55,5 +56,8 @@ class Settings(BaseSettings):
 
 
 def get_settings() -> Settings:
-    """Read settings now (not cached: tests and tasks change the environment between calls)."""
-    return Settings()
+    """Read settings now (not cached: tests and tasks change the environment between calls).
+
+    MLOPS_ENV_FILE points at another env file (tests point it at /dev/null so a developer's .env never leaks in).
+    """
+    return Settings(_env_file=os.environ.get("MLOPS_ENV_FILE", REPO_ROOT / ".env"))

@@ -1,5 +1,6 @@
 """Idempotent writes: insert new rows, update changed ones, leave identical ones untouched."""
 
+import math
 import uuid
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
@@ -39,7 +40,7 @@ def upsert(
         frame = _utc_times(rows, target)
         columns, count = list(frame.columns), len(frame)
     else:
-        records = [dict(row) for row in rows]
+        records = [{name: _none_if_nan(value) for name, value in row.items()} for row in rows]
         columns, count = (list(records[0]) if records else []), len(records)
     if count == 0:
         return UpsertResult(0, 0)
@@ -90,6 +91,10 @@ def _copy_then_upsert(conn: Connection, target: Table, frame: pd.DataFrame, key,
     written = _execute_counting(conn, _on_conflict(insert, target, list(frame.columns), key, compared))
     conn.execute(text(f'DROP TABLE "{stage_name}"'))
     return written
+
+
+def _none_if_nan(value: Any) -> Any:
+    return None if isinstance(value, float) and math.isnan(value) else value
 
 
 def _python_values(values: pd.Series) -> list:

@@ -1,0 +1,105 @@
+"""The upsert helper on real PostgreSQL (COPY and executemany paths) and SQLite."""
+
+from datetime import datetime, timedelta, timezone
+
+import pandas as pd
+import pytest
+from sqlalchemy import Column, Double, Integer, MetaData, String, Table, create_engine, select
+
+from db_handler import upsert
+from db_handler.types import UTCDateTime
+
+T0 = datetime(2024, 1, 1, tzinfo=timezone.utc)
+
+
+def make_table() -> Table:
+    return Table(
+        "upsert_probe",
+        MetaData(),
+        Column("market", String(20), primary_key=True),
+        Column("at", UTCDateTime, primary_key=True),
+        Column("price", Double),
+        Column("count", Integer),
+        Column("written_at", UTCDateTime),
+    )
+
+
+@pytest.fixture(params=["postgresql", "sqlite"])
+def engine_and_table(request, database, tmp_path):
+    engine = database if request.param == "postgresql" else create_engine(f"sqlite:///{tmp_path / 'probe.db'}")
+    table = make_table()
+    table.drop(engine, checkfirst=True)
+    table.create(engine)
+    yield engine, table
+    table.drop(engine)
+
+
+def frame(prices, written_at=T0) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "market": "KRW-BTC",
+            "at": pd.date_range(T0, periods=len(prices), freq="h", tz="UTC"),
+            "price": prices,
+            "count": range(len(prices)),
+            "written_at": pd.Timestamp(written_at),
+        }
+    )
+
+
+def stored(engine, table) -> list[tuple]:
+    with engine.connect() as conn:
+        return [tuple(row) for row in conn.execute(select(table).order_by(table.c.at))]
+
+
+@pytest.mark.parametrize("as_records", [False, True], ids=["dataframe", "records"])
+def test_insert_then_rerun_changes_nothing(engine_and_table, as_records):
+    engine, table = engine_and_table
+    rows = frame([1.5, 2.5, float("nan")])
+    payload = rows.to_dict("records") if as_records else rows
+    with engine.begin() as conn:
+        first = upsert(conn, table, payload, key=("market", "at"), touch=("written_at",))
+    before = stored(engine, table)
+    later = frame([1.5, 2.5, float("nan")], written_at=T0 + timedelta(days=1))
+    with engine.begin() as conn:
+        second = upsert(conn, table, later.to_dict("records") if as_records else later, ("market", "at"), ("written_at",))
+
+    assert (first.written, first.unchanged) == (3, 0)
+    assert (second.written, second.unchanged) == (0, 3)
+    assert stored(engine, table) == before  # the touch column did not move either
+    assert before[2][2] is None  # NaN stored as NULL
+
+
+def test_changed_row_is_updated_and_touched(engine_and_table):
+    engine, table = engine_and_table
+    with engine.begin() as conn:
+        upsert(conn, table, frame([1.0, 2.0]), key=("market", "at"), touch=("written_at",))
+        result = upsert(conn, table, frame([1.0, 9.0], written_at=T0 + timedelta(hours=5)), ("market", "at"), ("written_at",))
+    rows = stored(engine, table)
+    assert (result.written, result.unchanged) == (1, 1)
+    assert [row[2] for row in rows] == [1.0, 9.0]
+    assert rows[0][4] == T0 and rows[1][4] == T0 + timedelta(hours=5)
+
+
+def test_failure_inside_transaction_writes_nothing(engine_and_table):
+    engine, table = engine_and_table
+    with pytest.raises(RuntimeError):
+        with engine.begin() as conn:
+            upsert(conn, table, frame([1.0, 2.0]), key=("market", "at"))
+            raise RuntimeError("a later step fails")
+    assert stored(engine, table) == []
+
+
+def test_naive_times_are_refused(engine_and_table):
+    engine, table = engine_and_table
+    naive = frame([1.0]).assign(at=pd.Timestamp("2024-01-01 00:00"))
+    with pytest.raises(Exception, match="naive"):
+        with engine.begin() as conn:
+            upsert(conn, table, naive, key=("market", "at"))
+
+
+def test_times_round_trip_as_utc(engine_and_table):
+    engine, table = engine_and_table
+    kst = frame([1.0]).assign(at=pd.Timestamp("2024-01-01 09:00", tz="Asia/Seoul"))
+    with engine.begin() as conn:
+        upsert(conn, table, kst, key=("market", "at"))
+    assert stored(engine, table)[0][1] == datetime(2024, 1, 1, 0, 0, tzinfo=timezone.utc)
