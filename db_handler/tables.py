@@ -24,3 +24,22 @@ workflow_runs = Table(
     Column("summary", JSONDocument),
     UniqueConstraint("project", "stage", "run_id", name="uq_workflow_runs_project_stage_run"),
 )
+
+model_events = Table(
+    "model_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("project", String(64), nullable=False),
+    Column("model_name", String(200), nullable=False),
+    Column("action", String(16), nullable=False, comment="promote | reject | rollback | delete"),
+    Column("alias", String(32)),
+    Column("from_version", String(16)),
+    Column("to_version", String(16)),
+    Column("reason", Text, nullable=False),
+    Column("metrics", JSONDocument),
+    Column("run_id", String(250), nullable=False),
+    Column("mlflow_run_id", String(64)),
+    Column("actor", String(100), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("project", "model_name", "action", "to_version", "run_id", name="uq_model_events_natural"),
+)

@@ -113,3 +113,12 @@ def dags_test(airflow_home):
 
 def _bin(name: str) -> str:
     return str(Path(sys.executable).parent / name)
+
+
+@pytest.fixture
+def mlflow_store(tmp_path, monkeypatch) -> str:
+    """A fresh local MLflow store (SQLite + artifact folder) for one test."""
+    uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
+    monkeypatch.setenv("MLFLOW_ARTIFACT_LOCATION", (tmp_path / "mlruns").as_uri())
+    return uri

@@ -1,6 +1,7 @@
 """Stages of crypto_forecast: the only entry point DAGs (and people) use.
 
     python -m projects.crypto_forecast.run data --start 2024-05-01T00:00 --end 2024-05-02T00:00 [--source replay]
+    python -m projects.crypto_forecast.run train [--end 2024-05-02T00:00] [--reason manual]
 
 Each stage is a function returning a summary dict and printing it as one JSON line. Times without an offset
 are read as UTC.
@@ -11,15 +12,16 @@ import json
 import logging
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from compose import get_settings
 from db_handler import UpsertResult, ensure_schema, get_engine, transaction
 from db_handler.runs import track_run
 from projects.crypto_forecast import PROJECT, PROJECT_DIR
-from projects.crypto_forecast.core import load, preprocess
-from projects.crypto_forecast.utils import load_spec_from_config
+from projects.crypto_forecast.core import evaluate, load, preprocess
+from projects.crypto_forecast.core import train as training
+from projects.crypto_forecast.utils import load_spec_from_config, queries
 
 MIGRATIONS = PROJECT_DIR / "migrations"
 
@@ -75,6 +77,89 @@ def data(
     return _report(run.summary)
 
 
+def train(
+    end: datetime | str | None = None,
+    market: str | None = None,
+    reason: str = "manual",
+    config: str = "default",
+    run_id: str | None = None,
+) -> dict[str, Any]:
+    """Train every candidate on the window ending at `end` (default: after the newest stored candle), then
+    register the best and let the gate decide. One process; the train DAG runs the same steps as tasks."""
+    began = time.perf_counter()
+    prepared = train_prepare(end, market, reason, config, run_id, report=False)
+    results = [
+        train_candidate(prepared["parent_run_id"], candidate, prepared["end"], prepared["market"], config, report=False)
+        for candidate in prepared["candidates"]
+    ]
+    summary = train_select(prepared["parent_run_id"], results, prepared["end"], prepared["market"], config,
+                           run_id=prepared["run_id"], report=False)  # fmt: skip
+    return _report({**summary, "duration_s": round(time.perf_counter() - began, 3)})
+
+
+def train_prepare(
+    end: datetime | str | None = None,
+    market: str | None = None,
+    reason: str = "manual",
+    config: str = "default",
+    run_id: str | None = None,
+    report: bool = True,
+) -> dict[str, Any]:
+    """Check the training window has data and open the MLflow parent run (first task of the train DAG).
+
+    The window ends at `end`, or earlier if the newest stored candle is older (say, the data workflow
+    lagged): training never waits for, or pretends to have, candles that are not there."""
+    spec = load_spec_from_config(config)
+    market = market or spec.data.markets[0]
+    engine = _engine()
+    newest = _after_newest_candle(engine, market)
+    end = min(_utc(end), newest) if end else newest  # the window moves with the data actually stored
+    with track_run(engine, PROJECT, "train.prepare", run_id, interval_end=end) as run:
+        prepared = training.start_training(engine, market, end, spec, reason, run.run_id)
+        run.summary = {"stage": "train.prepare", "project": PROJECT, "market": market, "end": end.isoformat(),
+                       "reason": reason, "run_id": run.run_id, **prepared}  # fmt: skip
+    return _report(run.summary) if report else run.summary
+
+
+def train_candidate(
+    parent_run_id: str, candidate: str, end: datetime | str, market: str, config: str = "default", report: bool = True
+) -> dict[str, Any]:
+    """Fit and log one candidate as a child run (the train DAG maps this over the candidates)."""
+    began = time.perf_counter()
+    result = training.train_candidate(_engine(), market, _utc(end), load_spec_from_config(config), candidate, parent_run_id)
+    summary = {"stage": "train.candidate", **result, "duration_s": round(time.perf_counter() - began, 3)}
+    return _report(summary) if report else summary
+
+
+def train_select(
+    parent_run_id: str,
+    results: list[dict[str, Any]],
+    end: datetime | str,
+    market: str,
+    config: str = "default",
+    run_id: str | None = None,
+    report: bool = True,
+) -> dict[str, Any]:
+    """Best candidate vs champion vs naive on the same test window; register; gate; record the decision."""
+    end = _utc(end)
+    engine = _engine()
+    with track_run(engine, PROJECT, "train", run_id, interval_end=end) as run:
+        decision = evaluate.evaluate_and_gate(engine, market, end, load_spec_from_config(config), list(results),
+                                              parent_run_id, run.run_id)  # fmt: skip
+        run.rows_written = 1
+        run.summary = {"stage": "train", "project": PROJECT, "market": market, "end": end.isoformat(),
+                       "parent_run_id": parent_run_id, "run_id": run.run_id, **decision}  # fmt: skip
+    return _report(run.summary) if report else run.summary
+
+
+def _after_newest_candle(engine, market: str) -> datetime:
+    with engine.connect() as conn:
+        newest = queries.newest_candle_time(conn, market)
+    if newest is None:
+        raise ValueError(f"no stored candles for {market}: run the data stage first")
+    return newest + timedelta(hours=1)
+
+
 def _engine():
     engine = get_engine()
     ensure_schema(engine, PROJECT, MIGRATIONS)
@@ -104,9 +189,16 @@ def main(argv: list[str] | None = None) -> int:
     data_cmd.add_argument("--config", default="default", help="config set name (configs/project.py)")
     data_cmd.add_argument("--run-id", help="run id to record (Airflow passes its own)")
 
+    train_cmd = stages.add_parser("train", help="train the candidates, register the best, gate the champion alias")
+    train_cmd.add_argument("--end", help="end of the data window, ISO 8601 (default: after the newest candle)")
+    train_cmd.add_argument("--market", help="market to train for (default: the config's first market)")
+    train_cmd.add_argument("--reason", default="manual", help="why this training runs (recorded in MLflow)")
+    train_cmd.add_argument("--config", default="default", help="config set name (configs/project.py)")
+    train_cmd.add_argument("--run-id", help="run id to record (Airflow passes its own)")
+
     args = vars(parser.parse_args(argv))
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    stage = {"data": data}[args.pop("stage")]
+    stage = {"data": data, "train": train}[args.pop("stage")]
     try:
         stage(**args)
     except (ValueError, KeyError, RuntimeError) as error:

@@ -2,6 +2,17 @@
 
 from projects.crypto_forecast.configs.data import DataConfig
 from projects.crypto_forecast.configs.features import FeatureConfig
+from projects.crypto_forecast.configs.model import GradientBoostingModel, GRUModel, RidgeModel, model_config
 from projects.crypto_forecast.configs.project import Default
+from projects.crypto_forecast.configs.train import TrainConfig
 
-__all__ = ["DataConfig", "Default", "FeatureConfig"]
+__all__ = [
+    "DataConfig",
+    "Default",
+    "FeatureConfig",
+    "GRUModel",
+    "GradientBoostingModel",
+    "RidgeModel",
+    "TrainConfig",
+    "model_config",
+]

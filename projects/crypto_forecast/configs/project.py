@@ -11,6 +11,7 @@ from pydantic import model_validator
 from projects.crypto_forecast.configs.base import Config
 from projects.crypto_forecast.configs.data import DataConfig
 from projects.crypto_forecast.configs.features import FeatureConfig
+from projects.crypto_forecast.configs.train import TrainConfig
 
 
 class Default(Config):
@@ -18,6 +19,7 @@ class Default(Config):
 
     data: DataConfig = DataConfig()
     features: FeatureConfig = FeatureConfig()
+    train: TrainConfig = TrainConfig()
 
     @model_validator(mode="after")
     def _lookback_covers_features(self) -> "Default":

@@ -3,10 +3,10 @@
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 from projects.crypto_forecast.loader import CANDLE_COLUMNS
-from projects.crypto_forecast.utils.tables import raw_candles
+from projects.crypto_forecast.utils.tables import features, raw_candles
 
 
 def read_candles(conn: Connection, market: str, start: datetime, end: datetime) -> pd.DataFrame:
@@ -19,3 +19,20 @@ def read_candles(conn: Connection, market: str, start: datetime, end: datetime) 
     frame = pd.DataFrame([tuple(row) for row in conn.execute(query)], columns=CANDLE_COLUMNS)
     frame["candle_time"] = pd.to_datetime(frame["candle_time"], utc=True).astype("datetime64[us, UTC]")
     return frame.astype({name: float for name in CANDLE_COLUMNS[1:]})
+
+
+def read_features(conn: Connection, market: str, start: datetime, end: datetime, columns: list[str]) -> pd.DataFrame:
+    """Stored features of `market` with start <= candle_time < end, oldest first, with the close of each candle."""
+    query = (
+        select(features.c.candle_time, raw_candles.c.close, *(features.c[name] for name in columns))
+        .join(raw_candles, (raw_candles.c.market == features.c.market) & (raw_candles.c.candle_time == features.c.candle_time))
+        .where(features.c.market == market, features.c.candle_time >= start, features.c.candle_time < end)
+        .order_by(features.c.candle_time)
+    )
+    frame = pd.DataFrame([tuple(row) for row in conn.execute(query)], columns=["candle_time", "close", *columns])
+    frame["candle_time"] = pd.to_datetime(frame["candle_time"], utc=True).astype("datetime64[us, UTC]")
+    return frame.astype({name: float for name in ["close", *columns]})
+
+
+def newest_candle_time(conn: Connection, market: str) -> datetime | None:
+    return conn.execute(select(func.max(raw_candles.c.candle_time)).where(raw_candles.c.market == market)).scalar_one()

@@ -1,21 +1,21 @@
-import inspect
-
 from projects.crypto_forecast import configs
-from projects.crypto_forecast.configs.base import Config
+from projects.crypto_forecast.configs import Default
 
 
-def config_sets() -> dict[str, type[Config]]:
-    """Every config-set class in `configs` (a Config subclass with a `name`), by name."""
-    found: dict[str, type[Config]] = {}
-    for cls in vars(configs).values():
-        if inspect.isclass(cls) and issubclass(cls, Config) and isinstance(getattr(cls, "name", None), str):
-            if cls.name in found and found[cls.name] is not cls:
-                raise ValueError(f"config name {cls.name!r} is used by {found[cls.name].__name__} and {cls.__name__}")
-            found[cls.name] = cls
+def config_sets() -> dict[str, type[Default]]:
+    """Every config set: Default and its subclasses (configs/__init__.py imports the modules defining them)."""
+    found: dict[str, type[Default]] = {}
+    pending = [Default]
+    while pending:
+        cls = pending.pop()
+        if cls.name in found and found[cls.name] is not cls:
+            raise ValueError(f"config name {cls.name!r} is used by {found[cls.name].__name__} and {cls.__name__}")
+        found[cls.name] = cls
+        pending.extend(cls.__subclasses__())
     return found
 
 
-def load_spec_from_config(name: str = "default") -> Config:
+def load_spec_from_config(name: str = "default") -> Default:
     """The config set called `name` (see configs/project.py), with its defaults filled in."""
     available = config_sets()
     if name not in available:

@@ -1,0 +1,1 @@
+"""Plain functions the train task unit calls: dataset building and fitting."""

@@ -1,0 +1,1 @@
+"""Platform services over MLflow: model registry management (gate, aliases, rollback, retention, history)."""
