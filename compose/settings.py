@@ -38,6 +38,7 @@ class Settings(BaseSettings):
     slack_channel: str | None = None
     slack_webhook_url: SecretStr | None = None
     slack_api_url: str = "https://slack.com/api/"
+    slack_notify_success: bool = False  # success summaries go to Slack too (else console/file only)
     alerts_log_file: Path = ARTIFACTS_DIR / "alerts.log"
 
     # Airflow REST API (links in alerts, and the service's trigger endpoints).

@@ -6,7 +6,7 @@ inside the task, never at parse time.
 
 from airflow.sdk import Asset, CronDataIntervalTimetable, Param, dag, task
 
-from compose.airflow import DEFAULT_ARGS, INTERVAL_PARAMS_HELP, START_DATE, interval_of
+from compose.airflow import DAG_CALLBACKS, DEFAULT_ARGS, INTERVAL_PARAMS_HELP, START_DATE, interval_of
 
 PROJECT = "crypto_forecast"
 FEATURES = Asset(f"{PROJECT}_features")
@@ -18,6 +18,7 @@ FEATURES = Asset(f"{PROJECT}_features")
     start_date=START_DATE,
     catchup=False,
     default_args=DEFAULT_ARGS,
+    **DAG_CALLBACKS,
     tags=[PROJECT, "data"],
     params={
         "start": Param(None, type=["null", "string"], description=INTERVAL_PARAMS_HELP),

@@ -7,7 +7,7 @@ design: tasks call projects.crypto_forecast.run and nothing deeper.
 
 from airflow.sdk import CronDataIntervalTimetable, Param, dag, task
 
-from compose.airflow import DEFAULT_ARGS, INTERVAL_PARAMS_HELP, START_DATE
+from compose.airflow import DAG_CALLBACKS, DEFAULT_ARGS, INTERVAL_PARAMS_HELP, START_DATE
 
 PROJECT = "crypto_forecast"
 
@@ -19,6 +19,7 @@ PROJECT = "crypto_forecast"
     catchup=False,
     max_active_runs=1,
     default_args=DEFAULT_ARGS,
+    **DAG_CALLBACKS,
     tags=[PROJECT, "train"],
     params={
         "reason": Param(None, type=["null", "string"], description="why (drift, decay, manual); empty: the run type"),

@@ -43,3 +43,22 @@ model_events = Table(
     Column("created_at", UTCDateTime, nullable=False),
     UniqueConstraint("project", "model_name", "action", "to_version", "run_id", name="uq_model_events_natural"),
 )
+
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("project", String(64), nullable=False),
+    Column("dedup_key", String(300), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("severity", String(16), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("payload", JSONDocument),
+    Column("channel", String(16), nullable=False, comment="slack_bot | slack_webhook | console"),
+    Column("status", String(16), nullable=False, comment="sent | failed | logged"),
+    Column("attempts", Integer, nullable=False),
+    Column("error", Text),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("delivered_at", UTCDateTime),
+    UniqueConstraint("project", "dedup_key", name="uq_alerts_project_dedup_key"),
+)

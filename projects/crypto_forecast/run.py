@@ -2,6 +2,8 @@
 
     python -m projects.crypto_forecast.run data --start 2024-05-01T00:00 --end 2024-05-02T00:00 [--source replay]
     python -m projects.crypto_forecast.run train [--end 2024-05-02T00:00] [--reason manual]
+    python -m projects.crypto_forecast.run inference --start 2024-05-01T00:00 --end 2024-05-02T00:00
+    python -m projects.crypto_forecast.run monitor --end 2024-05-02T00:00
 
 Each stage is a function returning a summary dict and printing it as one JSON line. Times without an offset
 are read as UTC.
@@ -18,10 +20,15 @@ from typing import Any
 from compose import get_settings
 from db_handler import UpsertResult, ensure_schema, get_engine, transaction
 from db_handler.runs import track_run
+from messenger.delivery import notify
+from messenger.links import airflow_run_url
+from messenger.messages import no_champion_alert
 from projects.crypto_forecast import PROJECT, PROJECT_DIR
-from projects.crypto_forecast.core import evaluate, load, preprocess
+from projects.crypto_forecast.core import evaluate, inference as forecasting, load, monitor as monitoring, preprocess
 from projects.crypto_forecast.core import train as training
 from projects.crypto_forecast.utils import load_spec_from_config, queries
+from projects.crypto_forecast.utils.tracking import registered_model_name
+from service.registry import NoChampion
 
 MIGRATIONS = PROJECT_DIR / "migrations"
 
@@ -152,6 +159,72 @@ def train_select(
     return _report(run.summary) if report else run.summary
 
 
+def inference(
+    start: datetime | str,
+    end: datetime | str,
+    market: str | None = None,
+    config: str = "default",
+    run_id: str | None = None,
+    dag_id: str | None = None,
+) -> dict[str, Any]:
+    """The champion's forecasts for the candles after each feature row in [start, end), upserted with lineage.
+
+    Without a champion: a Slack alert and a NoChampion error that says what to run, not a stack of frames."""
+    began = time.perf_counter()
+    start, end = _utc(start), _utc(end)
+    spec = load_spec_from_config(config)
+    market = market or spec.data.markets[0]
+    engine = _engine()
+    with track_run(engine, PROJECT, "inference", run_id, start, end) as run:
+        try:
+            result = forecasting.forecast(engine, market, start, end, spec, run.run_id)
+        except NoChampion as error:
+            alert = no_champion_alert(PROJECT, registered_model_name(market), run.run_id,
+                                      airflow_run_url(dag_id, run.run_id) if dag_id else None)  # fmt: skip
+            notify(alert, engine)
+            raise NoChampion(f"{error} (inference for {market} {start.isoformat()} .. {end.isoformat()})") from None
+        run.rows_written, run.rows_unchanged = result["written"], result["unchanged"]
+        run.summary = {"stage": "inference", "project": PROJECT, "market": market,
+                       "interval": {"start": start.isoformat(), "end": end.isoformat()}, **result,
+                       "rows_written": result["written"], "rows_unchanged": result["unchanged"],
+                       "duration_s": round(time.perf_counter() - began, 3), "run_id": run.run_id}  # fmt: skip
+    return _report(run.summary)
+
+
+def monitor(
+    end: datetime | str,
+    market: str | None = None,
+    config: str = "default",
+    run_id: str | None = None,
+    dag_id: str | None = None,
+) -> dict[str, Any]:
+    """Decay and drift over the windows ending at `end`; one monitoring row; a Slack alert on drift or decay.
+
+    The summary's `retrain` says whether the caller should start the train workflow (the monitoring DAG
+    does, with the reasons as conf); the cooldown is already applied."""
+    began = time.perf_counter()
+    end = _utc(end)
+    spec = load_spec_from_config(config)
+    market = market or spec.data.markets[0]
+    engine = _engine()
+    with track_run(engine, PROJECT, "monitor", run_id, interval_end=end) as run:
+        result = monitoring.check(engine, market, end, spec, run.run_id)
+        delivery = None
+        if result["decision"] in ("drift", "decay", "drift+decay"):
+            delivery = notify(monitoring.alert(result, spec.monitoring, dag_id, run.run_id), engine)
+        run.rows_written = result["written"]
+        run.summary = {
+            "stage": "monitor", "project": PROJECT, "market": market, "end": end.isoformat(),
+            "decision": result["decision"], "reasons": result["reasons"], "retrain": result["retrain"],
+            "model": result["model_name"], "version": result["model_version"], "rows_joined": result["rows_joined"],
+            "missing_candles": result["missing_candles"], "ratios": result["metrics"].get("ratios", {}),
+            "drift": {feature: round(stats["psi"], 4) for feature, stats in result["drift"].items()},
+            "alert": delivery.status if delivery else None,
+            "duration_s": round(time.perf_counter() - began, 3), "run_id": run.run_id,
+        }  # fmt: skip
+    return _report(run.summary)
+
+
 def _after_newest_candle(engine, market: str) -> datetime:
     with engine.connect() as conn:
         newest = queries.newest_candle_time(conn, market)
@@ -196,12 +269,25 @@ def main(argv: list[str] | None = None) -> int:
     train_cmd.add_argument("--config", default="default", help="config set name (configs/project.py)")
     train_cmd.add_argument("--run-id", help="run id to record (Airflow passes its own)")
 
+    inference_cmd = stages.add_parser("inference", help="forecast the candles after [start, end) with the champion")
+    inference_cmd.add_argument("--start", required=True, help="first feature candle, ISO 8601")
+    inference_cmd.add_argument("--end", required=True, help="end (exclusive) of the feature candles, ISO 8601")
+    inference_cmd.add_argument("--market", help="market (default: the config's first market)")
+    inference_cmd.add_argument("--config", default="default", help="config set name (configs/project.py)")
+    inference_cmd.add_argument("--run-id", help="run id to record (Airflow passes its own)")
+
+    monitor_cmd = stages.add_parser("monitor", help="decay and drift of the champion over the windows ending at --end")
+    monitor_cmd.add_argument("--end", required=True, help="end of the monitored windows, ISO 8601")
+    monitor_cmd.add_argument("--market", help="market (default: the config's first market)")
+    monitor_cmd.add_argument("--config", default="default", help="config set name (configs/project.py)")
+    monitor_cmd.add_argument("--run-id", help="run id to record (Airflow passes its own)")
+
     args = vars(parser.parse_args(argv))
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    stage = {"data": data, "train": train}[args.pop("stage")]
+    stage = {"data": data, "train": train, "inference": inference, "monitor": monitor}[args.pop("stage")]
     try:
         stage(**args)
-    except (ValueError, KeyError, RuntimeError) as error:
+    except (ValueError, KeyError, LookupError, RuntimeError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     return 0

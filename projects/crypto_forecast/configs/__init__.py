@@ -2,6 +2,7 @@
 
 from projects.crypto_forecast.configs.data import DataConfig
 from projects.crypto_forecast.configs.features import FeatureConfig
+from projects.crypto_forecast.configs.monitoring import MonitoringConfig
 from projects.crypto_forecast.configs.model import GradientBoostingModel, GRUModel, RidgeModel, model_config
 from projects.crypto_forecast.configs.project import Default
 from projects.crypto_forecast.configs.train import TrainConfig
@@ -12,6 +13,7 @@ __all__ = [
     "FeatureConfig",
     "GRUModel",
     "GradientBoostingModel",
+    "MonitoringConfig",
     "RidgeModel",
     "TrainConfig",
     "model_config",

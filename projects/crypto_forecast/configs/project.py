@@ -11,6 +11,7 @@ from pydantic import model_validator
 from projects.crypto_forecast.configs.base import Config
 from projects.crypto_forecast.configs.data import DataConfig
 from projects.crypto_forecast.configs.features import FeatureConfig
+from projects.crypto_forecast.configs.monitoring import MonitoringConfig
 from projects.crypto_forecast.configs.train import TrainConfig
 
 
@@ -20,6 +21,7 @@ class Default(Config):
     data: DataConfig = DataConfig()
     features: FeatureConfig = FeatureConfig()
     train: TrainConfig = TrainConfig()
+    monitoring: MonitoringConfig = MonitoringConfig()
 
     @model_validator(mode="after")
     def _lookback_covers_features(self) -> "Default":

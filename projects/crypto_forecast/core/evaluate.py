@@ -25,7 +25,7 @@ def evaluate_and_gate(
     best = min(results, key=lambda result: result["validation"][spec.train.selection_metric])
     name = registered_model_name(market)
     with engine.connect() as conn:
-        frame, _ = load_dataset(conn, market, end, spec)
+        frame, bounds = load_dataset(conn, market, end, spec)
     test = (frame["split"] == "test").to_numpy()
 
     predictions = {"challenger": _predict(best["model_uri"], frame)[test]}
@@ -42,9 +42,8 @@ def evaluate_and_gate(
     )  # fmt: skip
     version = register_version(
         name, best["model_uri"], best["run_id"],
-        tags={"candidate": best["candidate"], "parent_run_id": parent_run_id, "airflow_run_id": run_id,
-              f"test_{metric}": f"{scores['challenger'][metric]:.6g}"},
-    )  # fmt: skip
+        tags=_version_tags(best, parent_run_id, run_id, bounds, scores),
+    )
     event = apply_gate(engine, PROJECT, name, version, decision, scores, run_id, parent_run_id)
     _close_parent_run(parent_run_id, scores, best, version, decision, frame, test, predictions["challenger"])
     return {
@@ -59,6 +58,17 @@ def evaluate_and_gate(
         "metrics": scores,
         "candidates": {result["candidate"]: result["validation"][metric] for result in results},
     }
+
+
+def _version_tags(best: dict, parent_run_id: str, run_id: str, bounds, scores: dict) -> dict[str, str]:
+    """What monitoring needs later: the training window (drift reference) and the test metrics (decay
+    reference), kept on the version itself so they follow it through promotions and rollbacks."""
+    tags = {"candidate": best["candidate"], "parent_run_id": parent_run_id, "airflow_run_id": run_id,
+            **bounds.as_dict()}  # fmt: skip
+    for model in ("challenger", "naive"):
+        for metric, value in scores[model].items():
+            tags[f"test_{metric}" if model == "challenger" else f"naive_test_{metric}"] = repr(float(value))
+    return tags
 
 
 def _predict(model_uri: str, frame) -> np.ndarray:

@@ -6,7 +6,7 @@ import pandas as pd
 from sqlalchemy import Connection, func, select
 
 from projects.crypto_forecast.loader import CANDLE_COLUMNS
-from projects.crypto_forecast.utils.tables import features, raw_candles
+from projects.crypto_forecast.utils.tables import features, predictions, raw_candles
 
 
 def read_candles(conn: Connection, market: str, start: datetime, end: datetime) -> pd.DataFrame:
@@ -36,3 +36,29 @@ def read_features(conn: Connection, market: str, start: datetime, end: datetime,
 
 def newest_candle_time(conn: Connection, market: str) -> datetime | None:
     return conn.execute(select(func.max(raw_candles.c.candle_time)).where(raw_candles.c.market == market)).scalar_one()
+
+
+def read_forecasts_with_actuals(
+    conn: Connection, market: str, start: datetime, end: datetime, horizon_hours: int, model_version: str
+) -> pd.DataFrame:
+    """Forecasts of `model_version` for target times in [start, end), joined BY TIMESTAMP to the candle that
+    realised them (actual_close is NaN where that candle is missing)."""
+    query = (
+        select(predictions.c.target_time, predictions.c.base_close, predictions.c.predicted_log_return,
+               raw_candles.c.close.label("actual_close"))  # fmt: skip
+        .outerjoin(
+            raw_candles,
+            (raw_candles.c.market == predictions.c.market) & (raw_candles.c.candle_time == predictions.c.target_time),
+        )
+        .where(
+            predictions.c.market == market,
+            predictions.c.horizon_hours == horizon_hours,
+            predictions.c.model_version == model_version,
+            predictions.c.target_time >= start,
+            predictions.c.target_time < end,
+        )
+        .order_by(predictions.c.target_time)
+    )
+    columns = ["target_time", "base_close", "predicted_log_return", "actual_close"]
+    frame = pd.DataFrame([tuple(row) for row in conn.execute(query)], columns=columns)
+    return frame.astype({name: float for name in columns[1:]})

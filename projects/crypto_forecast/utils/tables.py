@@ -3,9 +3,9 @@
 The migrations in ../migrations create them; keep both in step when a column changes.
 """
 
-from sqlalchemy import Column, Double, MetaData, String, Table
+from sqlalchemy import Boolean, Column, Double, Integer, MetaData, String, Table, Text
 
-from db_handler.types import UTCDateTime
+from db_handler.types import JSONDocument, UTCDateTime
 from projects.crypto_forecast import PROJECT
 from projects.crypto_forecast.configs import FeatureConfig
 
@@ -34,4 +34,41 @@ features = Table(
     *(Column(name, Double) for name in FeatureConfig().columns),
     Column("feature_set_version", String(32), nullable=False),
     Column("computed_at", UTCDateTime, nullable=False),
+)
+
+predictions = Table(
+    f"{PROJECT}_predictions",
+    metadata,
+    Column("market", String(20), primary_key=True),
+    Column("target_time", UTCDateTime, primary_key=True, comment="start of the forecast candle"),
+    Column("horizon_hours", Integer, primary_key=True),
+    Column("feature_time", UTCDateTime, nullable=False, comment="last candle the forecast used"),
+    Column("base_close", Double, nullable=False),
+    Column("predicted_log_return", Double, nullable=False),
+    Column("predicted_close", Double, nullable=False),
+    Column("model_name", String(200), nullable=False),
+    Column("model_version", String(16), nullable=False),
+    Column("mlflow_run_id", String(64)),
+    Column("airflow_run_id", String(250), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+monitoring = Table(
+    f"{PROJECT}_monitoring",
+    metadata,
+    Column("market", String(20), primary_key=True),
+    Column("window_end", UTCDateTime, primary_key=True, comment="monitoring looks at hours before this"),
+    Column("performance_window_start", UTCDateTime, nullable=False),
+    Column("drift_window_start", UTCDateTime, nullable=False),
+    Column("model_name", String(200)),
+    Column("model_version", String(16)),
+    Column("rows_joined", Integer, nullable=False),
+    Column("missing_candles", Integer, nullable=False),
+    Column("metrics", JSONDocument, comment="live, naive, reference metrics and their ratios"),
+    Column("drift", JSONDocument, comment="per feature: psi, ks_pvalue, level"),
+    Column("decision", String(24), nullable=False, comment="ok | warn | drift | decay | drift+decay | no_data"),
+    Column("reason", Text, nullable=False),
+    Column("retrain_requested", Boolean, nullable=False),
+    Column("airflow_run_id", String(250), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
 )

@@ -1,0 +1,80 @@
+"""Alerts for the situations the platform reports, and their Block Kit rendering."""
+
+from typing import Any
+
+from messenger.model import Alert
+
+SEVERITY_ICONS = {"info": ":information_source:", "warning": ":warning:", "alert": ":rotating_light:"}
+
+
+def monitoring_alert(
+    project: str,
+    market: str,
+    decision: str,
+    reasons: list[str],
+    metrics: dict[str, tuple[float, float]],
+    drifted_features: list[tuple[str, float, float]],
+    airflow_run_url: str | None,
+    mlflow_model_url: str | None,
+    run_id: str,
+    retrain: bool,
+) -> Alert:
+    """Decay or drift of a champion: each metric against its threshold, the most drifted features, links."""
+    fields = {name: f"{value:.3g} (limit {limit:.3g})" for name, (value, limit) in metrics.items()}
+    fields["market"] = market
+    lines = [*reasons, *(f"`{feature}` PSI {index:.3f}, KS p {p_value:.2g}" for feature, index, p_value in drifted_features)]
+    return Alert(
+        project=project,
+        kind=decision,
+        severity="alert",
+        title=f"{project} {market}: {decision} detected, " + ("retraining triggered" if retrain else "retraining held back"),
+        dedup_key=f"monitoring:{market}:{run_id}:{decision}",
+        fields=fields,
+        lines=lines,
+        links=_links(airflow_run_url=airflow_run_url, mlflow_model_url=mlflow_model_url),
+    )
+
+
+def no_champion_alert(project: str, model_name: str, run_id: str, airflow_run_url: str | None) -> Alert:
+    return Alert(
+        project=project,
+        kind="no_champion",
+        severity="alert",
+        title=f"{project}: no champion for {model_name}, inference stopped",
+        dedup_key=f"no_champion:{model_name}:{run_id}",
+        fields={"model": model_name},
+        lines=["Run the train workflow; a version becomes champion only through its gate."],
+        links=_links(airflow_run_url=airflow_run_url),
+    )
+
+
+def blocks(alert: Alert) -> list[dict[str, Any]]:
+    """Block Kit: header, fields, detail lines, then link buttons."""
+    rendered: list[dict[str, Any]] = [
+        {"type": "header", "text": {"type": "plain_text", "text": alert.title[:150]}},
+    ]
+    if alert.fields:
+        fields = [{"type": "mrkdwn", "text": f"*{name}*\n{value}"} for name, value in alert.fields.items()]
+        rendered.append({"type": "section", "fields": fields[:10]})
+    if alert.lines:
+        rendered.append({"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(f"• {line}" for line in alert.lines)[:3000]}})
+    rendered.append({"type": "context", "elements": [
+        {"type": "mrkdwn", "text": f"{SEVERITY_ICONS.get(alert.severity, '')} {alert.severity} · {alert.project} · {alert.kind}"}
+    ]})  # fmt: skip
+    if alert.links:
+        buttons = [{"type": "button", "text": {"type": "plain_text", "text": label}, "url": url}
+                   for label, url in alert.links.items()]  # fmt: skip
+        rendered.append({"type": "actions", "elements": buttons})
+    return rendered
+
+
+def plain_text(alert: Alert) -> str:
+    """The notification text (and the console line): everything in the blocks, without formatting."""
+    parts = [alert.title, *(f"{name}: {value}" for name, value in alert.fields.items()), *alert.lines]
+    parts += [f"{label}: {url}" for label, url in alert.links.items()]
+    return " | ".join(parts)
+
+
+def _links(**urls: str | None) -> dict[str, str]:
+    labels = {"airflow_run_url": "Airflow run", "mlflow_model_url": "MLflow model"}
+    return {labels[name]: url for name, url in urls.items() if url}
