@@ -3,6 +3,8 @@
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from airflow.sdk import Param
+
 from messenger.callbacks import on_failure, on_success
 
 DEFAULT_ARGS: dict[str, Any] = {
@@ -17,6 +19,7 @@ DAG_CALLBACKS: dict[str, Any] = {"on_success_callback": on_success}
 START_DATE = datetime(2024, 1, 1, tzinfo=timezone.utc)  # scheduling anchor only; data windows come from runs
 
 INTERVAL_PARAMS_HELP = "ISO 8601 UTC; leave empty to use the run's data interval"
+CONFIG_PARAM = Param("default", type="string", description="config set of the project (configs/project.py)")
 
 
 def interval_of(context: dict[str, Any]) -> tuple[str, str]:

@@ -6,7 +6,7 @@ inside the task, never at parse time.
 
 from airflow.sdk import Asset, CronDataIntervalTimetable, Param, dag, task
 
-from compose.airflow import DAG_CALLBACKS, DEFAULT_ARGS, INTERVAL_PARAMS_HELP, START_DATE, interval_of
+from compose.airflow import CONFIG_PARAM, DAG_CALLBACKS, DEFAULT_ARGS, INTERVAL_PARAMS_HELP, START_DATE, interval_of
 
 PROJECT = "crypto_forecast"
 FEATURES = Asset(f"{PROJECT}_features")
@@ -24,6 +24,7 @@ FEATURES = Asset(f"{PROJECT}_features")
         "start": Param(None, type=["null", "string"], description=INTERVAL_PARAMS_HELP),
         "end": Param(None, type=["null", "string"], description=INTERVAL_PARAMS_HELP),
         "source": Param(None, type=["null", "string"], description="upbit | replay | PATH.csv; empty: DATA_SOURCE"),
+        "config": CONFIG_PARAM,
     },
 )
 def crypto_forecast_data_wf():
@@ -32,7 +33,8 @@ def crypto_forecast_data_wf():
         from projects.crypto_forecast import run
 
         start, end = interval_of(context)
-        summary = run.data(start=start, end=end, source=context["params"]["source"], run_id=context["run_id"])
+        params = context["params"]
+        summary = run.data(start=start, end=end, source=params["source"], config=params["config"], run_id=context["run_id"])
         context["outlet_events"][FEATURES].extra = {"start": start, "end": end, "rows": summary["rows_written"]}
         return summary
 

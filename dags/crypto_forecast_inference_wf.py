@@ -6,7 +6,7 @@ and emits the predictions Asset for monitoring. Thin by design: the task calls r
 
 from airflow.sdk import Asset, Param, dag, task
 
-from compose.airflow import DAG_CALLBACKS, DEFAULT_ARGS, INTERVAL_PARAMS_HELP, START_DATE, interval_of
+from compose.airflow import CONFIG_PARAM, DAG_CALLBACKS, DEFAULT_ARGS, INTERVAL_PARAMS_HELP, START_DATE, interval_of
 
 PROJECT = "crypto_forecast"
 FEATURES = Asset(f"{PROJECT}_features")
@@ -24,6 +24,7 @@ PREDICTIONS = Asset(f"{PROJECT}_predictions")
     params={
         "start": Param(None, type=["null", "string"], description=INTERVAL_PARAMS_HELP),
         "end": Param(None, type=["null", "string"], description=INTERVAL_PARAMS_HELP),
+        "config": CONFIG_PARAM,
     },
 )
 def crypto_forecast_inference_wf():
@@ -32,7 +33,9 @@ def crypto_forecast_inference_wf():
         from projects.crypto_forecast import run
 
         start, end = interval_of(context)
-        summary = run.inference(start=start, end=end, run_id=context["run_id"], dag_id=context["dag"].dag_id)
+        summary = run.inference(
+            start=start, end=end, config=context["params"]["config"], run_id=context["run_id"], dag_id=context["dag"].dag_id
+        )
         context["outlet_events"][PREDICTIONS].extra = {"start": start, "end": end, "forecasts": summary["forecasts"]}
         return summary
 

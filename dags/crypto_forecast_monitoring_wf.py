@@ -7,7 +7,7 @@ Data-aware: runs when new predictions land. Thin by design: the task calls run.m
 from airflow.providers.standard.operators.trigger_dagrun import TriggerDagRunOperator
 from airflow.sdk import Asset, Param, dag, task
 
-from compose.airflow import DAG_CALLBACKS, DEFAULT_ARGS, INTERVAL_PARAMS_HELP, START_DATE, interval_of
+from compose.airflow import CONFIG_PARAM, DAG_CALLBACKS, DEFAULT_ARGS, INTERVAL_PARAMS_HELP, START_DATE, interval_of
 
 PROJECT = "crypto_forecast"
 PREDICTIONS = Asset(f"{PROJECT}_predictions")
@@ -21,7 +21,10 @@ PREDICTIONS = Asset(f"{PROJECT}_predictions")
     default_args=DEFAULT_ARGS,
     **DAG_CALLBACKS,
     tags=[PROJECT, "monitoring"],
-    params={"end": Param(None, type=["null", "string"], description=f"end of the monitored windows; {INTERVAL_PARAMS_HELP}")},
+    params={
+        "end": Param(None, type=["null", "string"], description=f"end of the monitored windows; {INTERVAL_PARAMS_HELP}"),
+        "config": CONFIG_PARAM,
+    },
 )
 def crypto_forecast_monitoring_wf():
     @task
@@ -29,7 +32,7 @@ def crypto_forecast_monitoring_wf():
         from projects.crypto_forecast import run
 
         _, end = interval_of(context)
-        return run.monitor(end=end, run_id=context["run_id"], dag_id=context["dag"].dag_id)
+        return run.monitor(end=end, config=context["params"]["config"], run_id=context["run_id"], dag_id=context["dag"].dag_id)
 
     @task.short_circuit
     def retrain_needed(summary: dict) -> bool:

@@ -7,7 +7,7 @@ design: tasks call projects.crypto_forecast.run and nothing deeper.
 
 from airflow.sdk import CronDataIntervalTimetable, Param, dag, task
 
-from compose.airflow import DAG_CALLBACKS, DEFAULT_ARGS, INTERVAL_PARAMS_HELP, START_DATE
+from compose.airflow import CONFIG_PARAM, DAG_CALLBACKS, DEFAULT_ARGS, INTERVAL_PARAMS_HELP, START_DATE
 
 PROJECT = "crypto_forecast"
 
@@ -25,6 +25,7 @@ PROJECT = "crypto_forecast"
         "reason": Param(None, type=["null", "string"], description="why (drift, decay, manual); empty: the run type"),
         "end": Param(None, type=["null", "string"], description=f"end of the data window; {INTERVAL_PARAMS_HELP}"),
         "market": Param(None, type=["null", "string"], description="empty: the config's first market"),
+        "config": CONFIG_PARAM,
     },
 )
 def crypto_forecast_train_wf():
@@ -37,6 +38,7 @@ def crypto_forecast_train_wf():
             end=params["end"] or context["data_interval_end"].isoformat(),
             market=params["market"],
             reason=params["reason"] or getattr(context["dag_run"].run_type, "value", "manual"),
+            config=params["config"],
             run_id=context["run_id"],
         )
 
@@ -47,17 +49,18 @@ def crypto_forecast_train_wf():
         return [{"candidate": candidate, **shared} for candidate in prepared["candidates"]]
 
     @task(map_index_template="{{ candidate }}")
-    def train_candidate(candidate: str, parent_run_id: str, end: str, market: str) -> dict:
+    def train_candidate(candidate: str, parent_run_id: str, end: str, market: str, **context) -> dict:
         from projects.crypto_forecast import run
 
-        return run.train_candidate(parent_run_id, candidate, end, market)
+        return run.train_candidate(parent_run_id, candidate, end, market, config=context["params"]["config"])
 
     @task
     def evaluate_and_promote(prepared: dict, results: list, **context) -> dict:
         from projects.crypto_forecast import run
 
         return run.train_select(
-            prepared["parent_run_id"], results, prepared["end"], prepared["market"], run_id=context["run_id"]
+            prepared["parent_run_id"], results, prepared["end"], prepared["market"], config=context["params"]["config"],
+            run_id=context["run_id"],
         )
 
     prepared = prepare()

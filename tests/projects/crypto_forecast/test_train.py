@@ -1,43 +1,26 @@
 """Training on a slice of the shipped candles with a real MLflow store and real PostgreSQL."""
 
-from typing import ClassVar
-
 import mlflow
 import numpy as np
 import pandas as pd
-from mlflow.models import infer_signature
 import pytest
+from mlflow.models import infer_signature
 from sklearn.dummy import DummyRegressor
 from sqlalchemy import select
 
 from db_handler.tables import model_events
 from projects.crypto_forecast import run
-from projects.crypto_forecast.configs import Default, GRUModel, RidgeModel, TrainConfig
+from projects.crypto_forecast.configs import GRUModel, RidgeModel
 from projects.crypto_forecast.models.forecaster import Forecaster
 from projects.crypto_forecast.trainer.dataset import load_dataset
 from projects.crypto_forecast.trainer.fit import fit_candidate
+from projects.crypto_forecast.utils import load_spec_from_config
 from projects.crypto_forecast.utils.tracking import pip_requirements
 from service import registry
 from service.mlflow_setup import configure_mlflow, project_experiment_id
 
-END = "2024-03-01T00:00:00+00:00"
+END = "2024-03-01T00:00:00+00:00"  # TRAIN_END of conftest.py
 MODEL = "crypto_forecast-KRW-BTC"
-
-
-class FastTraining(Default):
-    """A small window so the tests train in seconds; found by name like any config set. The naive tolerance is
-    wide because a month of hourly data proves little either way: these tests are about the flow."""
-
-    name: ClassVar[str] = "test_fast"
-    train: TrainConfig = TrainConfig(
-        training_days=30, validation_days=4, test_days=4, candidates=("ridge", "gru"), naive_tolerance=0.05
-    )
-
-
-@pytest.fixture
-def candles(database):
-    run.data("2024-01-15T00:00:00+00:00", END, source="replay")
-    return database
 
 
 def events(engine) -> list[dict]:
@@ -47,7 +30,7 @@ def events(engine) -> list[dict]:
 
 def log_constant_model(log_return: float) -> dict:
     """A real pyfunc model that always forecasts `log_return` per hour, logged like a candidate."""
-    columns = FastTraining().features.columns
+    columns = load_spec_from_config("test_fast").features.columns
     constant = Forecaster(columns, DummyRegressor(strategy="constant", constant=log_return).fit([[0] * len(columns)], [0]))
     configure_mlflow()
     with mlflow.start_run(experiment_id=project_experiment_id("crypto_forecast"), run_name=f"constant {log_return}") as r:
@@ -78,7 +61,7 @@ def test_first_training_promotes_through_the_naive_gate_and_logs_everything(cand
     artifacts = {item.path for item in client.list_artifacts(children[0].info.run_id, "plots")}
     assert artifacts == {"plots/forecast_vs_actual.png", "plots/residuals.png"}
     model = mlflow.pyfunc.load_model(f"models:/{MODEL}@champion")
-    assert model.metadata.get_input_schema().input_names() == FastTraining().features.columns
+    assert model.metadata.get_input_schema().input_names() == load_spec_from_config("test_fast").features.columns
 
     [event] = events(candles)
     assert (event["action"], event["from_version"], event["to_version"]) == ("promote", None, "1")
@@ -125,7 +108,7 @@ def test_a_better_model_replaces_a_weak_champion_then_rollback_and_retention(can
 
 
 def test_training_window_moves_with_the_data_and_splits_are_time_ordered(candles):
-    spec = FastTraining()
+    spec = load_spec_from_config("test_fast")
     with candles.connect() as conn:
         early, early_bounds = load_dataset(conn, "KRW-BTC", run._utc("2024-02-25T00:00:00+00:00"), spec)
         late, late_bounds = load_dataset(conn, "KRW-BTC", run._utc(END), spec)
@@ -140,7 +123,7 @@ def test_training_window_moves_with_the_data_and_splits_are_time_ordered(candles
 
 def test_no_leakage_scalers_only_see_training_rows(candles):
     """Changing validation and test rows changes nothing the model learned from the training part."""
-    spec = FastTraining()
+    spec = load_spec_from_config("test_fast")
     with candles.connect() as conn:
         frame, _ = load_dataset(conn, "KRW-BTC", run._utc(END), spec)
     columns = spec.features.columns

@@ -1,0 +1,52 @@
+"""`airflow dags test` of inference then monitoring: forecasts land, drift is seen, the train DAG is triggered."""
+
+import json
+import sqlite3
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from sqlalchemy import create_engine, select, update
+
+from db_handler.tables import workflow_runs
+from projects.crypto_forecast import run
+from projects.crypto_forecast.utils.tables import features, monitoring, predictions
+
+END = datetime(2024, 3, 4, tzinfo=timezone.utc)
+
+
+def train_runs(airflow_home: Path) -> dict[str, str]:
+    """run id -> conf of the train DAG's runs, read from Airflow's own metadata database."""
+    with sqlite3.connect(airflow_home / "airflow.db") as conn:
+        rows = conn.execute("select run_id, conf from dag_run where dag_id = 'crypto_forecast_train_wf'").fetchall()
+    return {run_id: conf if isinstance(conf, str) else (conf or b"").decode(errors="replace") for run_id, conf in rows}
+
+
+def test_inference_then_monitoring_triggers_the_train_workflow(dags_test, airflow_home, database, pg_url, mlflow_store):
+    run.data("2023-09-01T00:00:00+00:00", "2024-03-08T00:00:00+00:00", source="replay")
+    assert run.train(end="2024-03-01T00:00:00+00:00")["decision"] == "promoted"
+    env = {"DATABASE_URL": pg_url, "MLFLOW_TRACKING_URI": mlflow_store}
+
+    conf = json.dumps({"start": "2024-03-01T00:00:00+00:00", "end": END.isoformat()})
+    inferred = dags_test("crypto_forecast_inference_wf", END.isoformat(), conf=conf, **env)
+    assert inferred.returncode == 0, inferred.stdout[-3000:] + inferred.stderr[-3000:]
+    engine = create_engine(pg_url)
+    with engine.begin() as conn:
+        assert len(conn.execute(select(predictions.c.target_time)).all()) == 72
+        # a volatility regime change in the last three days, and a training old enough for the cooldown
+        conn.execute(update(features).where(features.c.candle_time >= END - timedelta(hours=72))
+                     .values(ret_1h=features.c.ret_1h * 8, range_1h=features.c.range_1h * 8))  # fmt: skip
+        conn.execute(update(workflow_runs).where(workflow_runs.c.stage.like("train%"))
+                     .values(started_at=datetime.now(timezone.utc) - timedelta(days=2)))  # fmt: skip
+    before = set(train_runs(airflow_home))
+
+    monitored = dags_test("crypto_forecast_monitoring_wf", END.isoformat(), conf=json.dumps({"end": END.isoformat()}), **env)
+
+    assert monitored.returncode == 0, monitored.stdout[-3000:] + monitored.stderr[-3000:]
+    with engine.connect() as conn:
+        row = conn.execute(select(monitoring.c.decision, monitoring.c.retrain_requested)).one()
+    engine.dispose()
+    assert "drift" in row.decision and row.retrain_requested
+    triggered = {run_id: conf for run_id, conf in train_runs(airflow_home).items() if run_id not in before}
+    assert len(triggered) == 1
+    [conf] = triggered.values()
+    assert "drift" in conf and END.isoformat() in conf  # the reason and the window travel to the train run

@@ -1,0 +1,120 @@
+"""Monitoring on real tables: the time join, the decay direction, drift, alerts and the retrain cooldown."""
+
+from datetime import datetime, timedelta, timezone
+from typing import ClassVar
+
+import numpy as np
+import pytest
+from sqlalchemy import delete, insert, select, update
+
+from db_handler.tables import alerts, workflow_runs
+from projects.crypto_forecast import run
+from projects.crypto_forecast.configs import MonitoringConfig
+from projects.crypto_forecast.core.monitor import decide
+from projects.crypto_forecast.utils.tables import features, monitoring, predictions, raw_candles
+
+from .conftest import RidgeOnly  # noqa: F401  (pytest imports conftest; the config set is found by name)
+
+END = datetime(2024, 3, 4, tzinfo=timezone.utc)
+
+
+class NoCooldown(RidgeOnly):
+    name: ClassVar[str] = "test_no_cooldown"
+    monitoring: MonitoringConfig = MonitoringConfig(retrain_cooldown_hours=0)
+
+
+@pytest.fixture
+def forecasts(champion, candles):
+    run.inference("2024-03-01T00:00:00+00:00", END, config="test_ridge")
+    return candles
+
+
+def inject_drift(engine, factor: float = 8.0) -> None:
+    """Multiply recent hourly returns and ranges: the kind of jump a volatility regime change makes."""
+    with engine.begin() as conn:
+        conn.execute(update(features).where(features.c.candle_time >= END - timedelta(hours=72)).values(
+            ret_1h=features.c.ret_1h * factor, ret_3h=features.c.ret_3h * factor, range_1h=features.c.range_1h * factor))  # fmt: skip
+
+
+def age_the_training(engine, hours: int = 48) -> None:
+    """Pretend the champion's training ran `hours` ago (the cooldown counts wall-clock time)."""
+    with engine.begin() as conn:
+        conn.execute(update(workflow_runs).where(workflow_runs.c.stage.in_(["train", "train.prepare"]))
+                     .values(started_at=datetime.now(timezone.utc) - timedelta(hours=hours)))  # fmt: skip
+
+
+def test_forecasts_join_candles_by_timestamp_and_gaps_are_counted(forecasts):
+    hole = datetime(2024, 3, 2, 10, tzinfo=timezone.utc)
+    with forecasts.begin() as conn:
+        conn.execute(delete(raw_candles).where(raw_candles.c.candle_time == hole))
+        pairs = conn.execute(
+            select(predictions.c.predicted_close, raw_candles.c.close)
+            .join(raw_candles, raw_candles.c.candle_time == predictions.c.target_time)
+            .where(predictions.c.target_time >= END - timedelta(hours=72), predictions.c.target_time < END)
+        ).all()
+    expected_mae = float(np.mean([abs(forecast - actual) for forecast, actual in pairs]))
+
+    summary = run.monitor(END, config="test_ridge")
+
+    assert summary["missing_candles"] == 1 and summary["rows_joined"] == len(pairs) == 70  # 71 targets < END, one hole
+    with forecasts.connect() as conn:
+        row = conn.execute(select(monitoring)).one()._mapping
+    assert row["metrics"]["live"]["mae"] == pytest.approx(expected_mae, rel=1e-9)
+    reference = row["metrics"]["reference"]["mae"]
+    assert summary["ratios"]["mae_vs_reference"] == pytest.approx(expected_mae / reference)
+
+
+def test_decay_means_live_error_above_the_reference():
+    config = MonitoringConfig(decay_factor=1.5, naive_factor=1.25, min_joined_rows=10)
+    live = {"rows": 48}
+    worse = {"live": live, "ratios": {"mae_vs_reference": 1.8, "mae_vs_naive": 1.0}}
+    better = {"live": live, "ratios": {"mae_vs_reference": 0.4, "mae_vs_naive": 0.9}}
+    worse_than_naive = {"live": live, "ratios": {"mae_vs_reference": 1.0, "mae_vs_naive": 1.3}}
+    assert decide(worse, {}, config)[0] == "decay"
+    assert decide(better, {}, config)[0] == "ok"  # a champion doing better than on its test window is fine
+    assert decide(worse_than_naive, {}, config)[0] == "decay"
+    assert decide({"live": {"rows": 3}, "ratios": {"mae_vs_reference": 9}}, {}, config)[0] == "insufficient_data"
+
+
+def test_drift_alerts_and_requests_one_retrain_then_cools_down(forecasts):
+    inject_drift(forecasts)
+    age_the_training(forecasts)
+
+    first = run.monitor(END, config="test_ridge", run_id="scheduled__1")
+    second = run.monitor(END + timedelta(hours=1), config="test_ridge", run_id="scheduled__2")
+
+    assert "drift" in first["decision"] and first["retrain"] is True and first["alert"] == "logged"
+    assert first["drift"]["ret_1h"] >= 0.25
+    assert "drift" in second["decision"] and second["retrain"] is False
+    assert any("within 24 h" in reason for reason in second["reasons"])
+    with forecasts.connect() as conn:
+        kinds = conn.execute(select(alerts.c.kind, alerts.c.status)).all()
+        requested = conn.execute(select(monitoring.c.retrain_requested).order_by(monitoring.c.window_end)).scalars().all()
+    assert len(kinds) == 2 and all(status == "logged" for _, status in kinds)
+    assert requested == [True, False]
+
+
+def test_a_retrain_in_flight_holds_back_another(forecasts):
+    inject_drift(forecasts)
+    age_the_training(forecasts)
+    assert run.monitor(END, config="test_no_cooldown", run_id="scheduled__1")["retrain"] is True
+    with forecasts.begin() as conn:  # the cooldown is zero: only "a retrain is in flight" can hold it back
+        conn.execute(insert(workflow_runs).values(
+            project="crypto_forecast", stage="train.prepare", run_id="manual__inflight", status="running",
+            started_at=datetime.now(timezone.utc) - timedelta(hours=3)))  # fmt: skip
+    held = run.monitor(END + timedelta(hours=1), config="test_no_cooldown")
+    assert held["retrain"] is False
+    with forecasts.begin() as conn:
+        conn.execute(update(workflow_runs).where(workflow_runs.c.run_id == "manual__inflight").values(status="success"))
+    assert run.monitor(END + timedelta(hours=2), config="test_no_cooldown")["retrain"] is True
+
+
+def test_a_recent_training_holds_back_a_retrain(forecasts):
+    inject_drift(forecasts)
+    summary = run.monitor(END, config="test_ridge")
+    assert "drift" in summary["decision"] and summary["retrain"] is False
+
+
+def test_quiet_data_gives_no_alert(forecasts):
+    summary = run.monitor(END, config="test_ridge")
+    assert summary["decision"] in ("ok", "warn") and summary["retrain"] is False and summary["alert"] is None
