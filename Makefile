@@ -1,16 +1,19 @@
-.PHONY: setup demo test airflow-ui mlflow-ui
+.PHONY: setup demo regime-change test airflow-ui mlflow-ui
 
 setup:          ## .venv + Airflow metadata (safe to re-run)
 	scripts/setup.sh
 
 demo: setup     ## the main job: the full loop through real Airflow DAG runs on the embedded defaults
-	scripts/demo.sh
+	.venv/bin/python scripts/demo.py loop
 
 test: setup     ## the test suite
 	scripts/test.sh
 
 airflow-ui:     ## Airflow UI on http://localhost:8080 (login printed by standalone)
-	. scripts/env.sh && airflow standalone
+	bash -c 'source scripts/env.sh && airflow standalone'
 
 mlflow-ui:      ## MLflow UI on http://localhost:5000 over the embedded store
 	.venv/bin/mlflow ui --backend-store-uri sqlite:///artifacts/mlflow.db --port 5000
+
+regime-change: setup  ## scenario: calm champion, turbulent week -> alert, retrain triggered, gate decides
+	.venv/bin/python scripts/demo.py regime-change

@@ -16,7 +16,9 @@ DEFAULT_ARGS: dict[str, Any] = {
 }
 # DAG-level: a short summary when a whole run succeeds
 DAG_CALLBACKS: dict[str, Any] = {"on_success_callback": on_success}
-START_DATE = datetime(2024, 1, 1, tzinfo=timezone.utc)  # scheduling anchor only; data windows come from runs
+# Scheduling anchor only (catchup is off): early enough that a run for any historical logical date, e.g. a
+# replay of 2017 candles, still has its tasks (Airflow silently skips tasks that start after a run's date).
+START_DATE = datetime(2017, 1, 1, tzinfo=timezone.utc)
 
 INTERVAL_PARAMS_HELP = "ISO 8601 UTC; leave empty to use the run's data interval"
 CONFIG_PARAM = Param("default", type="string", description="config set of the project (configs/project.py)")

@@ -30,12 +30,19 @@ PREDICTIONS = Asset(f"{PROJECT}_predictions")
 def crypto_forecast_inference_wf():
     @task(outlets=[PREDICTIONS])
     def forecast_with_champion(**context) -> dict:
+        from airflow.sdk.exceptions import AirflowFailException
+
         from projects.crypto_forecast import run
+        from service.registry import NoChampion
 
         start, end = interval_of(context)
-        summary = run.inference(
-            start=start, end=end, config=context["params"]["config"], run_id=context["run_id"], dag_id=context["dag"].dag_id
-        )
+        try:
+            summary = run.inference(
+                start=start, end=end, config=context["params"]["config"], run_id=context["run_id"],
+                dag_id=context["dag"].dag_id,
+            )  # fmt: skip
+        except NoChampion as error:
+            raise AirflowFailException(str(error)) from None  # retrying cannot create a champion
         context["outlet_events"][PREDICTIONS].extra = {"start": start, "end": end, "forecasts": summary["forecasts"]}
         return summary
 

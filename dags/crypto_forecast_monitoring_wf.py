@@ -45,6 +45,7 @@ def crypto_forecast_monitoring_wf():
             "reason": "{{ ti.xcom_pull(task_ids='monitor')['decision'] }}: "
             "{{ ti.xcom_pull(task_ids='monitor')['reasons'] | join('; ') }}",
             "end": "{{ ti.xcom_pull(task_ids='monitor')['end'] }}",
+            "config": "{{ params.config }}",
         },
         wait_for_completion=False,
     )

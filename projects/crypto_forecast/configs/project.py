@@ -31,3 +31,11 @@ class Default(Config):
                 f"({self.features.longest_window} h): the first hours of each interval would lack history"
             )
         return self
+
+
+class CalmRegime(Default):
+    """The regime-change scenario (docs, `make regime-change`): a linear champion that only ever saw a calm
+    stretch, so its reference window and test error are those of a quiet market."""
+
+    name: ClassVar[str] = "calm_regime"
+    train: TrainConfig = TrainConfig(training_days=45, validation_days=7, test_days=7, candidates=("ridge",))

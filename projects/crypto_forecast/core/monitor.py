@@ -50,7 +50,7 @@ def check(engine: Engine, market: str, end: datetime, spec: Default, run_id: str
         requested_before = conn.execute(
             select(monitoring.c.retrain_requested).where(monitoring.c.market == market, monitoring.c.window_end == end)
         ).scalar_one_or_none()
-        retrain = wants_retrain and _cooldown_over(conn, market, config)
+        retrain = wants_retrain and _cooldown_over(conn, market, end, config)
         row = {
             "market": market, "window_end": end, "performance_window_start": performance_start,
             "drift_window_start": drift_start, "model_name": name,
@@ -62,7 +62,7 @@ def check(engine: Engine, market: str, end: datetime, spec: Default, run_id: str
         }  # fmt: skip
         written = upsert(conn, monitoring, [row], key=("market", "window_end"), touch=("airflow_run_id", "created_at"))
     if wants_retrain and not retrain:
-        reasons.append(f"no retrain: one ran or was requested within {config.retrain_cooldown_hours} h")
+        reasons.append(f"no retrain: one is running, or ran or was requested within {config.retrain_cooldown_hours} h")
     return {**row, "reasons": reasons, "retrain": retrain, "written": written.written}
 
 
@@ -135,15 +135,16 @@ def _drift(conn, market: str, champion, start: datetime, end: datetime, spec: De
     return statistics
 
 
-def _cooldown_over(conn, market: str, config: MonitoringConfig) -> bool:
-    """False while a retrain runs, or one ran or was requested within the cooldown (wall-clock time)."""
-    since = datetime.now(timezone.utc) - timedelta(hours=config.retrain_cooldown_hours)
+def _cooldown_over(conn, market: str, end: datetime, config: MonitoringConfig) -> bool:
+    """False while a retrain is running, or when one ran (its data window ends) or was requested within the
+    cooldown before `end`, or later. Measured in data time, so a replay of old candles behaves like live."""
+    since = end - timedelta(hours=config.retrain_cooldown_hours)
     requested = exists().where(monitoring.c.market == market, monitoring.c.retrain_requested,
-                               monitoring.c.created_at >= since)  # fmt: skip
+                               monitoring.c.window_end >= since)  # fmt: skip
     training = exists().where(
         workflow_runs.c.project == PROJECT,
         workflow_runs.c.stage.in_(["train.prepare", "train"]),
-        (workflow_runs.c.status == "running") | (workflow_runs.c.started_at >= since),
+        (workflow_runs.c.status == "running") | (workflow_runs.c.interval_end >= since),
     )
     return not conn.execute(select(requested | training)).scalar_one()
 

@@ -23,6 +23,11 @@ class NoCooldown(RidgeOnly):
     monitoring: MonitoringConfig = MonitoringConfig(retrain_cooldown_hours=0)
 
 
+class LongCooldown(RidgeOnly):
+    name: ClassVar[str] = "test_long_cooldown"
+    monitoring: MonitoringConfig = MonitoringConfig(retrain_cooldown_hours=96)
+
+
 @pytest.fixture
 def forecasts(champion, candles):
     run.inference("2024-03-01T00:00:00+00:00", END, config="test_ridge")
@@ -34,13 +39,6 @@ def inject_drift(engine, factor: float = 8.0) -> None:
     with engine.begin() as conn:
         conn.execute(update(features).where(features.c.candle_time >= END - timedelta(hours=72)).values(
             ret_1h=features.c.ret_1h * factor, ret_3h=features.c.ret_3h * factor, range_1h=features.c.range_1h * factor))  # fmt: skip
-
-
-def age_the_training(engine, hours: int = 48) -> None:
-    """Pretend the champion's training ran `hours` ago (the cooldown counts wall-clock time)."""
-    with engine.begin() as conn:
-        conn.execute(update(workflow_runs).where(workflow_runs.c.stage.in_(["train", "train.prepare"]))
-                     .values(started_at=datetime.now(timezone.utc) - timedelta(hours=hours)))  # fmt: skip
 
 
 def test_forecasts_join_candles_by_timestamp_and_gaps_are_counted(forecasts):
@@ -78,7 +76,6 @@ def test_decay_means_live_error_above_the_reference():
 
 def test_drift_alerts_and_requests_one_retrain_then_cools_down(forecasts):
     inject_drift(forecasts)
-    age_the_training(forecasts)
 
     first = run.monitor(END, config="test_ridge", run_id="scheduled__1")
     second = run.monitor(END + timedelta(hours=1), config="test_ridge", run_id="scheduled__2")
@@ -86,7 +83,7 @@ def test_drift_alerts_and_requests_one_retrain_then_cools_down(forecasts):
     assert "drift" in first["decision"] and first["retrain"] is True and first["alert"] == "logged"
     assert first["drift"]["ret_1h"] >= 0.25
     assert "drift" in second["decision"] and second["retrain"] is False
-    assert any("within 24 h" in reason for reason in second["reasons"])
+    assert any("requested within 24 h" in reason for reason in second["reasons"])
     with forecasts.connect() as conn:
         kinds = conn.execute(select(alerts.c.kind, alerts.c.status)).all()
         requested = conn.execute(select(monitoring.c.retrain_requested).order_by(monitoring.c.window_end)).scalars().all()
@@ -96,12 +93,11 @@ def test_drift_alerts_and_requests_one_retrain_then_cools_down(forecasts):
 
 def test_a_retrain_in_flight_holds_back_another(forecasts):
     inject_drift(forecasts)
-    age_the_training(forecasts)
     assert run.monitor(END, config="test_no_cooldown", run_id="scheduled__1")["retrain"] is True
     with forecasts.begin() as conn:  # the cooldown is zero: only "a retrain is in flight" can hold it back
         conn.execute(insert(workflow_runs).values(
             project="crypto_forecast", stage="train.prepare", run_id="manual__inflight", status="running",
-            started_at=datetime.now(timezone.utc) - timedelta(hours=3)))  # fmt: skip
+            started_at=datetime.now(timezone.utc), interval_end=END - timedelta(days=30)))  # fmt: skip
     held = run.monitor(END + timedelta(hours=1), config="test_no_cooldown")
     assert held["retrain"] is False
     with forecasts.begin() as conn:
@@ -110,8 +106,9 @@ def test_a_retrain_in_flight_holds_back_another(forecasts):
 
 
 def test_a_recent_training_holds_back_a_retrain(forecasts):
+    """The champion's training window ended 72 h before END: inside a 96 h cooldown."""
     inject_drift(forecasts)
-    summary = run.monitor(END, config="test_ridge")
+    summary = run.monitor(END, config="test_long_cooldown")
     assert "drift" in summary["decision"] and summary["retrain"] is False
 
 
