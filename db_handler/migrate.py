@@ -30,10 +30,11 @@ def upgrade(engine: Engine, owner: str = "platform", versions_dir: Path = PLATFO
         command.upgrade(config, "head")
 
 
-def ensure_schema(engine: Engine, project: str, project_versions_dir: Path) -> None:
-    """Upgrade the platform and `project` schemas once per process and database."""
+def ensure_schema(engine: Engine, project: str | None = None, project_versions_dir: Path | None = None) -> None:
+    """Upgrade the platform schema, and `project`'s when given, once per process and database."""
+    owners = [("platform", PLATFORM_VERSIONS)] + ([(project, project_versions_dir)] if project else [])
     with _lock:
-        for owner, versions in (("platform", PLATFORM_VERSIONS), (project, project_versions_dir)):
+        for owner, versions in owners:
             marker = (engine.url.render_as_string(hide_password=True), owner)
             if marker not in _done:
                 upgrade(engine, owner, versions)

@@ -18,7 +18,7 @@ from sqlalchemy import Engine, select
 
 from compose import Settings, get_settings
 from db_handler import upsert
-from db_handler.migrate import upgrade
+from db_handler.migrate import ensure_schema
 from db_handler.tables import alerts
 from messenger.messages import blocks, plain_text
 from messenger.model import Alert, Delivery
@@ -133,7 +133,7 @@ def _engine_or_none(engine: Engine | None) -> Engine | None:
             from db_handler import get_engine
 
             engine = get_engine()
-        upgrade(engine)
+        ensure_schema(engine)
         return engine
     except Exception as error:  # noqa: BLE001 - any database trouble just means "do not record"
         log.warning("alerts will not be recorded: results database unavailable (%s)", type(error).__name__)

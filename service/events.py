@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
-from db_handler import upsert
+from db_handler import ensure_schema, upsert
 from db_handler.runs import manual_run_id
 from db_handler.tables import model_events
 
@@ -41,6 +41,7 @@ class ModelEvent:
 
 def record_event(engine: Engine, event: ModelEvent) -> ModelEvent:
     """Store `event` (idempotent on project, model, action, version and run id: a retried task records once)."""
+    ensure_schema(engine)
     with engine.begin() as conn:
         upsert(conn, model_events, [asdict(event)], key=("project", "model_name", "action", "to_version", "run_id"),
                touch=("created_at", "actor"))  # fmt: skip
@@ -49,6 +50,7 @@ def record_event(engine: Engine, event: ModelEvent) -> ModelEvent:
 
 def list_events(engine: Engine, project: str, model_name: str | None = None, limit: int = 100) -> list[dict]:
     """Newest first."""
+    ensure_schema(engine)
     query = select(model_events).where(model_events.c.project == project)
     if model_name:
         query = query.where(model_events.c.model_name == model_name)
