@@ -1,5 +1,3 @@
-"""Settings of the stack: URLs and credentials read from the environment and `.env`."""
-
-from compose.settings import REPO_ROOT, Settings, get_settings
-
-__all__ = ["REPO_ROOT", "Settings", "get_settings"]
+"""Settings of the stack (compose.settings: URLs and credentials from the environment and .env) and what
+every DAG file shares (compose.airflow). Nothing is imported here, so a DAG file importing compose.airflow
+does not pay for pydantic-settings at parse time."""

@@ -36,7 +36,7 @@ def stop(data_dir: Path) -> None:
 
 
 if __name__ == "__main__":
-    from compose import get_settings
+    from compose.settings import get_settings
 
     if sys.argv[1:] == ["stop"]:
         stop(get_settings().embedded_pg_dir)

@@ -6,7 +6,7 @@ from typing import Iterator
 
 from sqlalchemy import Connection, Engine, create_engine, event
 
-from compose import get_settings
+from compose.settings import get_settings
 from db_handler.embedded import embedded_url
 
 

@@ -32,7 +32,7 @@ def on_failure(context: dict) -> None:
 def on_success(context: dict) -> None:
     """DAG run succeeded: a short summary (console/file, and Slack too when SLACK_NOTIFY_SUCCESS is set)."""
     try:
-        from compose import get_settings
+        from compose.settings import get_settings
         from messenger.delivery import notify
         from messenger.links import airflow_run_url
         from messenger.model import Alert

@@ -16,7 +16,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 from sqlalchemy import Engine, select
 
-from compose import Settings, get_settings
+from compose.settings import Settings, get_settings
 from db_handler import upsert
 from db_handler.migrate import ensure_schema
 from db_handler.tables import alerts

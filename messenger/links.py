@@ -2,7 +2,7 @@
 
 from urllib.parse import quote
 
-from compose import get_settings
+from compose.settings import get_settings
 
 
 def airflow_run_url(dag_id: str, run_id: str) -> str:

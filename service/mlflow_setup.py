@@ -3,7 +3,7 @@
 import mlflow
 from mlflow import MlflowClient
 
-from compose import get_settings
+from compose.settings import get_settings
 
 
 def configure_mlflow() -> MlflowClient:

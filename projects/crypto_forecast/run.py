@@ -17,7 +17,7 @@ import time
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from compose import get_settings
+from compose.settings import get_settings
 from db_handler import UpsertResult, ensure_schema, get_engine, transaction
 from db_handler.runs import track_run
 from messenger.delivery import notify

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Connection
 
-from compose import Settings
+from compose.settings import Settings
 from db_handler import UpsertResult, upsert
 from projects.crypto_forecast.loader.csv_file import read_candle_csv
 from projects.crypto_forecast.loader.replay import load_replay

@@ -60,6 +60,11 @@ def fit_gru(
     return model
 
 
-def predict_gru(model: GRURegressor, windows: np.ndarray) -> np.ndarray:
+def predict_gru(model: GRURegressor, windows: np.ndarray, chunk: int = 4096) -> np.ndarray:
+    """Log-return forecasts, `chunk` windows at a time (all at once would hold every hidden state in memory)."""
+    out = np.empty(len(windows))
     with torch.no_grad():
-        return (model(torch.from_numpy(windows).float()) * model.target_scale).numpy().astype(float)
+        for start in range(0, len(windows), chunk):
+            batch = torch.from_numpy(windows[start : start + chunk]).float()
+            out[start : start + chunk] = (model(batch) * model.target_scale).numpy()
+    return out

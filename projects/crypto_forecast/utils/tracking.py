@@ -3,7 +3,7 @@
 import subprocess
 from importlib.metadata import version
 
-from compose import REPO_ROOT
+from compose.settings import REPO_ROOT
 from projects.crypto_forecast import PROJECT
 
 

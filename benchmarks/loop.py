@@ -1,0 +1,93 @@
+"""The main command's wall time from a fresh state (after install), and batch inference throughput.
+
+    .venv/bin/python benchmarks/loop.py [--skip-main]
+
+1. `make demo` with a fresh Airflow home, embedded PostgreSQL and MLflow store (target <= 3 min).
+2. forecasts/s of run.inference over a year of hours, for a ridge and a GRU champion (model + upsert), and of
+   the model's predict alone.
+"""
+
+import argparse
+import contextlib
+import io
+import os
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from typing import ClassVar
+
+from _common import REPO_ROOT, isolated_stack, report
+
+
+def main_command_seconds() -> float:
+    with tempfile.TemporaryDirectory() as home:
+        env = {**os.environ, "AIRFLOW_HOME": f"{home}/airflow", "EMBEDDED_PG_DIR": f"{home}/pg",
+               "MLFLOW_TRACKING_URI": f"sqlite:///{home}/mlflow.db", "MLFLOW_ARTIFACT_LOCATION": Path(home, "mlruns").as_uri(),
+               "ALERTS_LOG_FILE": f"{home}/alerts.log"}  # fmt: skip
+        env.pop("DATABASE_URL", None)
+        began = time.perf_counter()
+        subprocess.run(["make", "demo"], cwd=REPO_ROOT, env=env, check=True, capture_output=True)
+        seconds = time.perf_counter() - began
+        subprocess.run([str(REPO_ROOT / ".venv/bin/python"), "-m", "db_handler.embedded", "stop"], env=env,
+                       cwd=REPO_ROOT, capture_output=True)  # fmt: skip
+    return seconds
+
+
+def inference_throughput() -> dict:
+    import numpy as np
+    import pandas as pd
+
+    from projects.crypto_forecast import run
+    from projects.crypto_forecast.configs import Default, TrainConfig
+    from projects.crypto_forecast.core.inference import forecast
+    import mlflow
+
+    from db_handler import get_engine
+    from projects.crypto_forecast.utils.queries import read_features
+    from service.registry import promote
+
+    class Ridge(Default):
+        name: ClassVar[str] = "benchmark_ridge"
+        train: TrainConfig = TrainConfig(candidates=("ridge",))
+
+    class GRU(Default):
+        name: ClassVar[str] = "benchmark_gru"
+        train: TrainConfig = TrainConfig(candidates=("gru",))
+
+    start, end = pd.Timestamp("2023-05-20", tz="UTC"), pd.Timestamp("2024-05-20", tz="UTC")
+    figures = {}
+    with isolated_stack(), contextlib.redirect_stdout(io.StringIO()):
+        run.data("2022-01-01T00:00:00+00:00", end.isoformat(), source="replay")
+        engine = get_engine()
+        for spec in (Ridge(), GRU()):
+            trained = run.train(end=start.isoformat(), config=spec.name)
+            if trained["decision"] != "promoted":  # serve it anyway: this measures speed, not quality
+                promote(engine, "crypto_forecast", trained["model"], trained["version"], reason="benchmark")
+            began = time.perf_counter()
+            result = forecast(engine, "KRW-BTC", start.to_pydatetime(), end.to_pydatetime(), spec, "benchmark")
+            end_to_end = time.perf_counter() - began
+            model = mlflow.pyfunc.load_model("models:/crypto_forecast-KRW-BTC@champion")
+            with engine.connect() as conn:
+                rows = read_features(conn, "KRW-BTC", start, end, spec.features.columns)
+            began = time.perf_counter()
+            predicted = model.predict(rows[spec.features.columns])["predicted_log_return"].to_numpy()
+            predict_only = time.perf_counter() - began
+            figures[spec.train.candidates[0]] = {
+                "forecasts": result["forecasts"], "end_to_end_per_s": round(result["forecasts"] / end_to_end),
+                "predict_only_per_s": round(np.isfinite(predicted).sum() / predict_only),
+            }  # fmt: skip
+    return figures
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--skip-main", action="store_true", help="only the inference throughput")
+    args = parser.parse_args()
+    main_seconds = None if args.skip_main else main_command_seconds()
+    throughput = inference_throughput()
+    rows = [] if main_seconds is None else [("make demo, fresh state", f"{main_seconds:.0f} s (target <= 180 s)")]
+    for model, values in throughput.items():
+        rows.append((f"inference, {model} champion", f"{values['end_to_end_per_s']:,} forecasts/s with the upsert, "
+                     f"{values['predict_only_per_s']:,}/s predict alone ({values['forecasts']:,} hours)"))  # fmt: skip
+    report("the main loop and batch inference", rows, {"main_command_s": main_seconds, "inference": throughput})
