@@ -198,7 +198,8 @@ def monitor(
     run_id: str | None = None,
     dag_id: str | None = None,
 ) -> dict[str, Any]:
-    """Decay and drift over the windows ending at `end`; one monitoring row; a Slack alert on drift or decay.
+    """Decay and drift over the windows ending at `end`; one monitoring row; a Slack alert when drift or decay
+    starts or triggers a retrain.
 
     The summary's `retrain` says whether the caller should start the train workflow (the monitoring DAG
     does, with the reasons as conf); the cooldown is already applied."""
@@ -210,7 +211,7 @@ def monitor(
     with track_run(engine, PROJECT, "monitor", run_id, interval_end=end) as run:
         result = monitoring.check(engine, market, end, spec, run.run_id)
         delivery = None
-        if result["decision"] in ("drift", "decay", "drift+decay"):
+        if result["alert"]:
             delivery = notify(monitoring.alert(result, spec.monitoring, dag_id, run.run_id), engine)
         run.rows_written = result["written"]
         run.summary = {

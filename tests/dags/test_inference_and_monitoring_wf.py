@@ -33,7 +33,8 @@ def test_inference_then_monitoring_triggers_the_train_workflow(dags_test, airflo
         assert len(conn.execute(select(predictions.c.target_time)).all()) == 72
         # a volatility regime change in the last three days (the training's window ended 3 days before END)
         conn.execute(update(features).where(features.c.candle_time >= END - timedelta(hours=72))
-                     .values(ret_1h=features.c.ret_1h * 8, range_1h=features.c.range_1h * 8))  # fmt: skip
+                     .values(ret_1h=features.c.ret_1h * 8, ret_3h=features.c.ret_3h * 8, range_1h=features.c.range_1h * 8,
+                             volume_z_168h=features.c.volume_z_168h + 3))  # fmt: skip
     before = set(train_runs(airflow_home))
 
     monitored = dags_test("crypto_forecast_monitoring_wf", END.isoformat(), conf=json.dumps({"end": END.isoformat()}), **env)

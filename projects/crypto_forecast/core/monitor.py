@@ -26,6 +26,7 @@ from service.registry import CHAMPION, version_by_alias
 
 
 REFERENCE_METRICS = ("mae", "rmse", "mape", "directional_accuracy")
+ALERTING = ("drift", "decay", "drift+decay")
 
 
 def check(engine: Engine, market: str, end: datetime, spec: Default, run_id: str) -> dict:
@@ -45,10 +46,14 @@ def check(engine: Engine, market: str, end: datetime, spec: Default, run_id: str
     metrics, missing = _performance(joined, champion, config) if champion else ({}, 0)
     decision, reasons = decide(metrics, drift, config, has_model=champion is not None)
 
-    wants_retrain = decision in ("drift", "decay", "drift+decay")
+    wants_retrain = decision in ALERTING
     with engine.begin() as conn:
         requested_before = conn.execute(
             select(monitoring.c.retrain_requested).where(monitoring.c.market == market, monitoring.c.window_end == end)
+        ).scalar_one_or_none()
+        previous_decision = conn.execute(
+            select(monitoring.c.decision).where(monitoring.c.market == market, monitoring.c.window_end < end)
+            .order_by(monitoring.c.window_end.desc()).limit(1)
         ).scalar_one_or_none()
         retrain = wants_retrain and _cooldown_over(conn, market, end, config)
         row = {
@@ -63,7 +68,9 @@ def check(engine: Engine, market: str, end: datetime, spec: Default, run_id: str
         written = upsert(conn, monitoring, [row], key=("market", "window_end"), touch=("airflow_run_id", "created_at"))
     if wants_retrain and not retrain:
         reasons.append(f"no retrain: one is running, or ran or was requested within {config.retrain_cooldown_hours} h")
-    return {**row, "reasons": reasons, "retrain": retrain, "written": written.written}
+    # Slack hears of a retrain, or of the step into trouble; not again every hour while trouble lasts
+    tell = wants_retrain and (retrain or previous_decision not in ALERTING)
+    return {**row, "reasons": reasons, "retrain": retrain, "alert": tell, "written": written.written}
 
 
 def decide(metrics: dict, drift: dict, config: MonitoringConfig, has_model: bool = True) -> tuple[str, list[str]]:
@@ -84,7 +91,7 @@ def decide(metrics: dict, drift: dict, config: MonitoringConfig, has_model: bool
             reasons.append(f"live MAE is {ratios['mae_vs_naive']:.2f}x naive's on the same hours "
                            f"(limit {config.naive_factor}x)")  # fmt: skip
     alerting = [feature for feature, stats in drift.items() if stats["level"] == "alert"]
-    drifted = len(alerting) >= config.min_drifted_features
+    drifted = bool(drift) and len(alerting) >= config.min_drifted_share * len(drift)
     if drifted:
         reasons.append("drift in " + ", ".join(f"{f} (PSI {drift[f]['psi']:.2f})" for f in alerting))
     if decayed or drifted:
