@@ -62,3 +62,14 @@ alerts = Table(
     Column("delivered_at", UTCDateTime),
     UniqueConstraint("project", "dedup_key", name="uq_alerts_project_dedup_key"),
 )
+
+retrain_requests = Table(
+    "retrain_requests",
+    metadata,
+    Column("project", String(64), primary_key=True),
+    Column("scope", String(200), primary_key=True, comment="what is retrained, e.g. the registered model"),
+    Column("window_end", UTCDateTime, primary_key=True, comment="end of the monitored window that asked"),
+    Column("reason", Text, nullable=False),
+    Column("run_id", String(250), nullable=False),
+    Column("requested_at", UTCDateTime, nullable=False),
+)

@@ -1,5 +1,6 @@
 """Alerts for the situations the platform reports, and their Block Kit rendering."""
 
+import math
 from typing import Any
 
 from messenger.model import Alert
@@ -9,26 +10,29 @@ SEVERITY_ICONS = {"info": ":information_source:", "warning": ":warning:", "alert
 
 def monitoring_alert(
     project: str,
-    market: str,
+    scope: str,
     decision: str,
     reasons: list[str],
     metrics: dict[str, tuple[float, float]],
-    drifted_features: list[tuple[str, float, float]],
+    drift: dict[str, dict],
     airflow_run_url: str | None,
     mlflow_model_url: str | None,
     run_id: str,
     retrain: bool,
 ) -> Alert:
-    """Decay or drift of a champion: each metric against its threshold, the most drifted features, links."""
+    """Decay or drift of a champion: each metric against its limit, the three most drifted features, links.
+
+    `scope` is what is monitored (a market, a data stream); `drift` maps feature -> {psi, ks_pvalue, ...}."""
     fields = {name: f"{value:.3g} (limit {limit:.3g})" for name, (value, limit) in metrics.items()}
-    fields["market"] = market
-    lines = [*reasons, *(f"`{feature}` PSI {index:.3f}, KS p {p_value:.2g}" for feature, index, p_value in drifted_features)]
+    fields["scope"] = scope
+    top = sorted(drift.items(), key=lambda item: -item[1]["psi"] if math.isfinite(item[1]["psi"]) else 0)[:3]
+    lines = [*reasons, *(f"`{feature}` PSI {stats['psi']:.3f}, KS p {stats['ks_pvalue']:.2g}" for feature, stats in top)]
     return Alert(
         project=project,
         kind=decision,
         severity="alert",
-        title=f"{project} {market}: {decision} detected, " + ("retraining triggered" if retrain else "retraining held back"),
-        dedup_key=f"monitoring:{market}:{run_id}:{decision}",
+        title=f"{project} {scope}: {decision} detected, " + ("retraining triggered" if retrain else "retraining held back"),
+        dedup_key=f"monitoring:{scope}:{run_id}:{decision}",
         fields=fields,
         lines=lines,
         links=_links(airflow_run_url=airflow_run_url, mlflow_model_url=mlflow_model_url),

@@ -7,6 +7,8 @@ pass the gate. Every decision is also written to the model_events table (service
 import logging
 from datetime import datetime, timedelta, timezone
 
+import numpy as np
+
 from mlflow.entities.model_registry import ModelVersion
 from mlflow.exceptions import MlflowException
 from sqlalchemy import Engine
@@ -37,6 +39,21 @@ def champion_uri(name: str) -> str:
     if version_by_alias(name, CHAMPION) is None:
         raise NoChampion(f"registered model {name!r} has no '{CHAMPION}' version yet: run the train workflow first")
     return f"models:/{name}@{CHAMPION}"
+
+
+def load_model(model_uri: str):
+    """A pyfunc model, as inference and evaluation load every model."""
+    import mlflow.pyfunc
+
+    return mlflow.pyfunc.load_model(model_uri)
+
+
+def predict(model, frame, output: str) -> np.ndarray:
+    """The model's `output` column for `frame`, fed exactly the columns of the model's input signature."""
+    schema = model.metadata.get_input_schema()
+    if schema is None:
+        raise ValueError(f"{model.metadata.model_uuid}: logged without an input signature; log it with one to serve it")
+    return model.predict(frame[schema.input_names()])[output].to_numpy(dtype=float)
 
 
 def register_version(name: str, model_uri: str, mlflow_run_id: str, tags: dict[str, str]) -> str:

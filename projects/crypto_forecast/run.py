@@ -10,15 +10,13 @@ are read as UTC.
 """
 
 import argparse
-import json
-import logging
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
 from compose.settings import get_settings
-from db_handler import UpsertResult, ensure_schema, get_engine, transaction
+from db_handler import UpsertResult, transaction
 from db_handler.runs import track_run
 from messenger.delivery import notify
 from messenger.links import airflow_run_url
@@ -27,8 +25,9 @@ from projects.crypto_forecast import PROJECT, PROJECT_DIR
 from projects.crypto_forecast.core import evaluate, inference as forecasting, load, monitor as monitoring, preprocess
 from projects.crypto_forecast.core import train as training
 from projects.crypto_forecast.utils import load_spec_from_config, queries
-from projects.crypto_forecast.utils.tracking import registered_model_name
+from projects.crypto_forecast.utils.naming import registered_model_name
 from service.registry import NoChampion
+from service.stages import project_engine, report, run_cli, utc
 
 MIGRATIONS = PROJECT_DIR / "migrations"
 
@@ -48,7 +47,7 @@ def data(
     transaction: a bad candle anywhere leaves the tables as they were.
     """
     began = time.perf_counter()
-    start, end = _utc(start), _utc(end)
+    start, end = utc(start), utc(end)
     if start >= end:
         raise ValueError(f"empty interval: start {start.isoformat()} is not before end {end.isoformat()}")
     spec = load_spec_from_config(config)
@@ -81,7 +80,7 @@ def data(
             "duration_s": round(time.perf_counter() - began, 3),
             "run_id": run.run_id,
         }
-    return _report(run.summary)
+    return report(run.summary)
 
 
 def train(
@@ -94,14 +93,14 @@ def train(
     """Train every candidate on the window ending at `end` (default: after the newest stored candle), then
     register the best and let the gate decide. One process; the train DAG runs the same steps as tasks."""
     began = time.perf_counter()
-    prepared = train_prepare(end, market, reason, config, run_id, report=False)
+    prepared = train_prepare(end, market, reason, config, run_id, quiet=True)
     results = [
-        train_candidate(prepared["parent_run_id"], candidate, prepared["end"], prepared["market"], config, report=False)
+        train_candidate(prepared["parent_run_id"], candidate, prepared["end"], prepared["market"], config, quiet=True)
         for candidate in prepared["candidates"]
     ]
     summary = train_select(prepared["parent_run_id"], results, prepared["end"], prepared["market"], config,
-                           run_id=prepared["run_id"], report=False)  # fmt: skip
-    return _report({**summary, "duration_s": round(time.perf_counter() - began, 3)})
+                           run_id=prepared["run_id"], quiet=True)  # fmt: skip
+    return report({**summary, "duration_s": round(time.perf_counter() - began, 3)})
 
 
 def train_prepare(
@@ -110,7 +109,7 @@ def train_prepare(
     reason: str = "manual",
     config: str = "default",
     run_id: str | None = None,
-    report: bool = True,
+    quiet: bool = False,
 ) -> dict[str, Any]:
     """Check the training window has data and open the MLflow parent run (first task of the train DAG).
 
@@ -120,22 +119,22 @@ def train_prepare(
     market = market or spec.data.markets[0]
     engine = _engine()
     newest = _after_newest_candle(engine, market)
-    end = min(_utc(end), newest) if end else newest  # the window moves with the data actually stored
+    end = min(utc(end), newest) if end else newest  # the window moves with the data actually stored
     with track_run(engine, PROJECT, "train.prepare", run_id, interval_end=end) as run:
         prepared = training.start_training(engine, market, end, spec, reason, run.run_id)
         run.summary = {"stage": "train.prepare", "project": PROJECT, "market": market, "end": end.isoformat(),
                        "reason": reason, "run_id": run.run_id, **prepared}  # fmt: skip
-    return _report(run.summary) if report else run.summary
+    return run.summary if quiet else report(run.summary)
 
 
 def train_candidate(
-    parent_run_id: str, candidate: str, end: datetime | str, market: str, config: str = "default", report: bool = True
+    parent_run_id: str, candidate: str, end: datetime | str, market: str, config: str = "default", quiet: bool = False
 ) -> dict[str, Any]:
     """Fit and log one candidate as a child run (the train DAG maps this over the candidates)."""
     began = time.perf_counter()
-    result = training.train_candidate(_engine(), market, _utc(end), load_spec_from_config(config), candidate, parent_run_id)
+    result = training.train_candidate(_engine(), market, utc(end), load_spec_from_config(config), candidate, parent_run_id)
     summary = {"stage": "train.candidate", **result, "duration_s": round(time.perf_counter() - began, 3)}
-    return _report(summary) if report else summary
+    return summary if quiet else report(summary)
 
 
 def train_select(
@@ -145,10 +144,10 @@ def train_select(
     market: str,
     config: str = "default",
     run_id: str | None = None,
-    report: bool = True,
+    quiet: bool = False,
 ) -> dict[str, Any]:
     """Best candidate vs champion vs naive on the same test window; register; gate; record the decision."""
-    end = _utc(end)
+    end = utc(end)
     engine = _engine()
     with track_run(engine, PROJECT, "train", run_id, interval_end=end) as run:
         decision = evaluate.evaluate_and_gate(engine, market, end, load_spec_from_config(config), list(results),
@@ -156,7 +155,7 @@ def train_select(
         run.rows_written = 1
         run.summary = {"stage": "train", "project": PROJECT, "market": market, "end": end.isoformat(),
                        "parent_run_id": parent_run_id, "run_id": run.run_id, **decision}  # fmt: skip
-    return _report(run.summary) if report else run.summary
+    return run.summary if quiet else report(run.summary)
 
 
 def inference(
@@ -171,7 +170,7 @@ def inference(
 
     Without a champion: a Slack alert and a NoChampion error that says what to run, not a stack of frames."""
     began = time.perf_counter()
-    start, end = _utc(start), _utc(end)
+    start, end = utc(start), utc(end)
     spec = load_spec_from_config(config)
     market = market or spec.data.markets[0]
     engine = _engine()
@@ -188,7 +187,7 @@ def inference(
                        "interval": {"start": start.isoformat(), "end": end.isoformat()}, **result,
                        "rows_written": result["written"], "rows_unchanged": result["unchanged"],
                        "duration_s": round(time.perf_counter() - began, 3), "run_id": run.run_id}  # fmt: skip
-    return _report(run.summary)
+    return report(run.summary)
 
 
 def monitor(
@@ -204,7 +203,7 @@ def monitor(
     The summary's `retrain` says whether the caller should start the train workflow (the monitoring DAG
     does, with the reasons as conf); the cooldown is already applied."""
     began = time.perf_counter()
-    end = _utc(end)
+    end = utc(end)
     spec = load_spec_from_config(config)
     market = market or spec.data.markets[0]
     engine = _engine()
@@ -223,7 +222,7 @@ def monitor(
             "alert": delivery.status if delivery else None,
             "duration_s": round(time.perf_counter() - began, 3), "run_id": run.run_id,
         }  # fmt: skip
-    return _report(run.summary)
+    return report(run.summary)
 
 
 def _after_newest_candle(engine, market: str) -> datetime:
@@ -235,19 +234,7 @@ def _after_newest_candle(engine, market: str) -> datetime:
 
 
 def _engine():
-    engine = get_engine()
-    ensure_schema(engine, PROJECT, MIGRATIONS)
-    return engine
-
-
-def _utc(value: datetime | str) -> datetime:
-    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
-
-
-def _report(summary: dict[str, Any]) -> dict[str, Any]:
-    print(json.dumps(summary, default=str), flush=True)
-    return summary
+    return project_engine(PROJECT, MIGRATIONS)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -283,15 +270,7 @@ def main(argv: list[str] | None = None) -> int:
     monitor_cmd.add_argument("--config", default="default", help="config set name (configs/project.py)")
     monitor_cmd.add_argument("--run-id", help="run id to record (Airflow passes its own)")
 
-    args = vars(parser.parse_args(argv))
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    stage = {"data": data, "train": train, "inference": inference, "monitor": monitor}[args.pop("stage")]
-    try:
-        stage(**args)
-    except (ValueError, KeyError, LookupError, RuntimeError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    return 0
+    return run_cli(parser, {"data": data, "train": train, "inference": inference, "monitor": monitor}, argv)
 
 
 if __name__ == "__main__":

@@ -29,10 +29,11 @@ def bot(monkeypatch, slack_server):
 
 def drift_alert(run_id="run-1") -> Alert:
     return monitoring_alert(
-        project="crypto_forecast", market="KRW-BTC", decision="drift+decay",
+        project="crypto_forecast", scope="KRW-BTC", decision="drift+decay",
         reasons=["live MAE is 2.62x the champion's test MAE (limit 1.5x)"],
         metrics={"MAE / champion test MAE": (2.62, 1.5), "MAE / naive MAE": (0.99, 1.25)},
-        drifted_features=[("range_1h", 3.26, 1.9e-21), ("ret_3h", 0.9, 0.0011)],
+        drift={"range_1h": {"psi": 3.26, "ks_pvalue": 1.9e-21}, "ret_3h": {"psi": 0.9, "ks_pvalue": 0.0011},
+               "ret_1h": {"psi": 0.05, "ks_pvalue": 0.4}, "volume_z_168h": {"psi": 0.01, "ks_pvalue": 0.9}},
         airflow_run_url="http://airflow.local/dags/crypto_forecast_monitoring_wf/runs/run-1",
         mlflow_model_url="http://mlflow.local/#/models/crypto_forecast-KRW-BTC/versions/3", run_id=run_id, retrain=True,
     )  # fmt: skip
@@ -53,6 +54,7 @@ def test_bot_token_posts_block_kit_with_metrics_features_and_links(bot, database
     body = request["body"]
     assert body["channel"] == "#mlops-alerts"
     rendered = json.dumps(body["blocks"])
+    assert "volume_z_168h" not in rendered  # the three most drifted features only
     for expected in ("crypto_forecast", "KRW-BTC", "drift+decay", "2.62 (limit 1.5)", "range_1h", "PSI 3.260",
                      "http://airflow.local/dags/crypto_forecast_monitoring_wf/runs/run-1",
                      "http://mlflow.local/#/models/crypto_forecast-KRW-BTC/versions/3"):  # fmt: skip
@@ -120,7 +122,7 @@ def test_console_and_file_when_slack_is_not_configured(database, tmp_path, monke
     assert (result.channel, result.status) == ("console", "logged")
     assert "drift+decay" in capsys.readouterr().out
     line = json.loads(log_file.read_text().strip())
-    assert line["kind"] == "drift+decay" and line["fields"]["market"] == "KRW-BTC"
+    assert line["kind"] == "drift+decay" and line["fields"]["scope"] == "KRW-BTC"
 
 
 def test_database_down_still_delivers(bot, monkeypatch):

@@ -2,7 +2,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from projects.crypto_forecast.configs.base import Config
+from compose.specs import Config
 
 
 class DataConfig(Config):

@@ -1,6 +1,6 @@
 from pydantic import Field, model_validator
 
-from projects.crypto_forecast.configs.base import Config
+from compose.specs import Config
 
 
 class FeatureConfig(Config):

@@ -4,7 +4,7 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from projects.crypto_forecast.configs.base import Config
+from compose.specs import Config
 
 
 class ModelConfig(Config):

@@ -8,14 +8,14 @@ from typing import ClassVar
 
 from pydantic import model_validator
 
-from projects.crypto_forecast.configs.base import Config
+from compose.specs import ConfigSet
 from projects.crypto_forecast.configs.data import DataConfig
 from projects.crypto_forecast.configs.features import FeatureConfig
 from projects.crypto_forecast.configs.monitoring import MonitoringConfig
 from projects.crypto_forecast.configs.train import TrainConfig
 
 
-class Default(Config):
+class Default(ConfigSet):
     name: ClassVar[str] = "default"
 
     data: DataConfig = DataConfig()

@@ -1,6 +1,6 @@
 from pydantic import Field
 
-from projects.crypto_forecast.configs.base import Config
+from compose.specs import Config
 
 
 class TrainConfig(Config):

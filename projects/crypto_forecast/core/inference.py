@@ -6,7 +6,6 @@ at t + h, and it is stamped with that target time; the candle being forecast is 
 
 from datetime import datetime, timedelta, timezone
 
-import mlflow
 import numpy as np
 from sqlalchemy import Engine
 
@@ -14,8 +13,8 @@ from db_handler import upsert
 from projects.crypto_forecast.configs import Default
 from projects.crypto_forecast.utils.queries import read_features
 from projects.crypto_forecast.utils.tables import predictions
-from projects.crypto_forecast.utils.tracking import registered_model_name
-from service.registry import CHAMPION, champion_uri, version_by_alias
+from projects.crypto_forecast.utils.naming import registered_model_name
+from service.registry import CHAMPION, champion_uri, load_model, predict, version_by_alias
 
 HISTORY_MARGIN = timedelta(hours=48)  # rows before the interval for models that look back over a window
 
@@ -23,15 +22,14 @@ HISTORY_MARGIN = timedelta(hours=48)  # rows before the interval for models that
 def forecast(engine: Engine, market: str, start: datetime, end: datetime, spec: Default, run_id: str) -> dict:
     """Forecasts for every feature row in [start, end) (targets start + h .. end - 1 h + h); raises NoChampion."""
     name = registered_model_name(market)
-    model = mlflow.pyfunc.load_model(champion_uri(name))
+    model = load_model(champion_uri(name))
     version = version_by_alias(name, CHAMPION)
-    columns = model.metadata.get_input_schema().input_names()
     window = getattr(model.unwrap_python_model(), "window", 1)
     horizon = timedelta(hours=spec.train.horizon_hours)
 
     with engine.begin() as conn:
-        rows = read_features(conn, market, start - HISTORY_MARGIN - timedelta(hours=window), end, columns)
-        predicted = model.predict(rows[columns])["predicted_log_return"].to_numpy(dtype=float) if len(rows) else np.array([])
+        rows = read_features(conn, market, start - HISTORY_MARGIN - timedelta(hours=window), end, spec.features.columns)
+        predicted = predict(model, rows, "predicted_log_return") if len(rows) else np.array([])
         keep = (rows["candle_time"] >= start).to_numpy() & np.isfinite(predicted)
         made = rows.loc[keep, ["candle_time", "close"]].rename(columns={"candle_time": "feature_time", "close": "base_close"})
         made = made.assign(

@@ -14,8 +14,8 @@ from projects.crypto_forecast.evaluator.metrics import forecast_metrics
 from projects.crypto_forecast.evaluator.plots import log_forecast_plots
 from projects.crypto_forecast.trainer.dataset import load_dataset
 from projects.crypto_forecast.trainer.fit import fit_candidate
-from projects.crypto_forecast.utils.tracking import flat_params, git_commit, pip_requirements
 from service.mlflow_setup import configure_mlflow, project_experiment_id
+from service.tracking import flat_params, open_parent_run, pip_requirements
 
 
 def start_training(engine: Engine, market: str, end: datetime, spec: Default, reason: str, run_id: str) -> dict:
@@ -23,26 +23,16 @@ def start_training(engine: Engine, market: str, end: datetime, spec: Default, re
     with engine.connect() as conn:
         frame, bounds = load_dataset(conn, market, end, spec)
     counts = frame["split"].value_counts().to_dict()
-    client = configure_mlflow()
-    parent = client.create_run(
-        project_experiment_id(PROJECT),
-        run_name=f"train {market} until {end:%Y-%m-%d %H:%M}",
-        tags={
-            "project": PROJECT,
-            "market": market,
-            "git_commit": git_commit(),
-            "data_range": f"{bounds.train_start.isoformat()} .. {end.isoformat()}",
-            "rows_train": str(counts.get("train", 0)),
-            "rows_validation": str(counts.get("validation", 0)),
-            "rows_test": str(counts.get("test", 0)),
-            "feature_set_version": spec.features.version,
-            "trigger_reason": reason,
-            "airflow_run_id": run_id,
-        },
-    )
-    for key, value in flat_params(spec.model_dump(mode="json")).items():
-        client.log_param(parent.info.run_id, key, value)
-    return {"parent_run_id": parent.info.run_id, "bounds": bounds.as_dict(), "rows": counts,
+    tags = {
+        "market": market,
+        "data_range": f"{bounds.train_start.isoformat()} .. {end.isoformat()}",
+        **{f"rows_{split}": str(counts.get(split, 0)) for split in ("train", "validation", "test")},
+        "feature_set_version": spec.features.version,
+        "trigger_reason": reason,
+        "airflow_run_id": run_id,
+    }
+    parent_run_id = open_parent_run(PROJECT, f"train {market} until {end:%Y-%m-%d %H:%M}", tags, spec.model_dump(mode="json"))
+    return {"parent_run_id": parent_run_id, "bounds": bounds.as_dict(), "rows": counts,
             "candidates": list(spec.train.candidates)}  # fmt: skip
 
 
@@ -67,7 +57,7 @@ def train_candidate(engine: Engine, market: str, end: datetime, spec: Default, c
                            frame.loc[test, "close"].to_numpy() * np.exp(predicted[test]), candidate)  # fmt: skip
         example = _input_example(frame, spec.features.columns, getattr(model, "window", 1))
         info = mlflow.pyfunc.log_model(
-            name="model", python_model=forecaster, input_example=example, pip_requirements=pip_requirements(),
+            name="model", python_model=forecaster, input_example=example, pip_requirements=pip_requirements("torch"),
             signature=infer_signature(example, forecaster.predict(None, example)),
         )  # fmt: skip
     return {"candidate": candidate, "run_id": child.info.run_id, "model_uri": info.model_uri, **metrics}

@@ -10,8 +10,9 @@ from sqlalchemy import delete, insert, select, update
 from db_handler.tables import alerts, workflow_runs
 from projects.crypto_forecast import run
 from projects.crypto_forecast.configs import MonitoringConfig
-from projects.crypto_forecast.core.monitor import decide
+from projects.crypto_forecast.core.monitor import decay_reasons
 from projects.crypto_forecast.utils.tables import features, monitoring, predictions, raw_candles
+from service.monitoring import decide
 
 from .conftest import RidgeOnly  # noqa: F401  (pytest imports conftest; the config set is found by name)
 
@@ -66,14 +67,15 @@ def test_forecasts_join_candles_by_timestamp_and_gaps_are_counted(forecasts):
 
 def test_decay_means_live_error_above_the_reference():
     config = MonitoringConfig(decay_factor=1.5, naive_factor=1.25, min_joined_rows=10)
-    live = {"rows": 48}
-    worse = {"live": live, "ratios": {"mae_vs_reference": 1.8, "mae_vs_naive": 1.0}}
-    better = {"live": live, "ratios": {"mae_vs_reference": 0.4, "mae_vs_naive": 0.9}}
-    worse_than_naive = {"live": live, "ratios": {"mae_vs_reference": 1.0, "mae_vs_naive": 1.3}}
-    assert decide(worse, {}, config)[0] == "decay"
-    assert decide(better, {}, config)[0] == "ok"  # a champion doing better than on its test window is fine
-    assert decide(worse_than_naive, {}, config)[0] == "decay"
-    assert decide({"live": {"rows": 3}, "ratios": {"mae_vs_reference": 9}}, {}, config)[0] == "insufficient_data"
+
+    def decision(mae_vs_reference: float, mae_vs_naive: float, rows: int = 48) -> str:
+        metrics = {"ratios": {"mae_vs_reference": mae_vs_reference, "mae_vs_naive": mae_vs_naive}}
+        return decide(decay_reasons(metrics, config), {}, rows, config)[0]
+
+    assert decision(1.8, 1.0) == "decay"
+    assert decision(0.4, 0.9) == "ok"  # a champion doing better than on its test window is fine
+    assert decision(1.0, 1.3) == "decay"  # worse than naive on the same hours
+    assert decision(9.0, 1.0, rows=3) == "insufficient_data"
 
 
 def test_drift_alerts_once_and_requests_one_retrain_then_cools_down(forecasts):

@@ -15,9 +15,10 @@ from projects.crypto_forecast.models.forecaster import Forecaster
 from projects.crypto_forecast.trainer.dataset import load_dataset
 from projects.crypto_forecast.trainer.fit import fit_candidate
 from projects.crypto_forecast.utils import load_spec_from_config
-from projects.crypto_forecast.utils.tracking import pip_requirements
+from service.tracking import pip_requirements
 from service import registry
 from service.mlflow_setup import configure_mlflow, project_experiment_id
+from service.stages import utc
 
 END = "2024-03-01T00:00:00+00:00"  # TRAIN_END of conftest.py
 MODEL = "crypto_forecast-KRW-BTC"
@@ -110,8 +111,8 @@ def test_a_better_model_replaces_a_weak_champion_then_rollback_and_retention(can
 def test_training_window_moves_with_the_data_and_splits_are_time_ordered(candles):
     spec = load_spec_from_config("test_fast")
     with candles.connect() as conn:
-        early, early_bounds = load_dataset(conn, "KRW-BTC", run._utc("2024-02-25T00:00:00+00:00"), spec)
-        late, late_bounds = load_dataset(conn, "KRW-BTC", run._utc(END), spec)
+        early, early_bounds = load_dataset(conn, "KRW-BTC", utc("2024-02-25T00:00:00+00:00"), spec)
+        late, late_bounds = load_dataset(conn, "KRW-BTC", utc(END), spec)
     assert (late_bounds.train_start - early_bounds.train_start).days == 5
     for frame, bounds in ((early, early_bounds), (late, late_bounds)):
         times = {s: frame.loc[frame["split"] == s, "target_time"] for s in ("train", "validation", "test")}
@@ -125,7 +126,7 @@ def test_no_leakage_scalers_only_see_training_rows(candles):
     """Changing validation and test rows changes nothing the model learned from the training part."""
     spec = load_spec_from_config("test_fast")
     with candles.connect() as conn:
-        frame, _ = load_dataset(conn, "KRW-BTC", run._utc(END), spec)
+        frame, _ = load_dataset(conn, "KRW-BTC", utc(END), spec)
     columns = spec.features.columns
     later = frame["split"].isin(["validation", "test"])
     shifted = frame.copy()

@@ -1,7 +1,10 @@
 """Feature drift of a recent window against a reference sample: PSI and the two-sample KS test."""
 
 import numpy as np
+import pandas as pd
 from scipy.stats import ks_2samp
+
+from compose.specs import MonitoringThresholds
 
 
 def psi(reference: np.ndarray, recent: np.ndarray, bins: int = 10) -> float:
@@ -24,3 +27,17 @@ def ks_pvalue(reference: np.ndarray, recent: np.ndarray) -> float:
     if len(reference) == 0 or len(recent) == 0:
         return float("nan")
     return float(ks_2samp(reference, recent).pvalue)
+
+
+def feature_drift(reference: pd.DataFrame, recent: pd.DataFrame, thresholds: MonitoringThresholds) -> dict[str, dict]:
+    """{feature: {psi, ks_pvalue, level}} for each of thresholds.drift_features; level is ok, warn or alert."""
+    statistics = {}
+    for feature in thresholds.drift_features:
+        before, now = reference[feature].to_numpy(dtype=float), recent[feature].to_numpy(dtype=float)
+        index, p_value = psi(before, now, thresholds.psi_bins), ks_pvalue(before, now)
+        if index >= thresholds.psi_alert and p_value < thresholds.ks_alpha:
+            level = "alert"
+        else:
+            level = "warn" if index >= thresholds.psi_warn else "ok"
+        statistics[feature] = {"psi": index, "ks_pvalue": p_value, "level": level}
+    return statistics
