@@ -1,4 +1,5 @@
-"""What every DAG file shares. Imported at DAG parse time, so it stays light (no pandas, MLflow, SQLAlchemy)."""
+"""Defaults the workflows share (compose/workflows.py). Imported at DAG parse time, so it stays light: no pandas,
+MLflow or SQLAlchemy."""
 
 from datetime import datetime, timedelta, timezone
 from typing import Any

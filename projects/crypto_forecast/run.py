@@ -94,12 +94,8 @@ def train(
     register the best and let the gate decide. One process; the train DAG runs the same steps as tasks."""
     began = time.perf_counter()
     prepared = train_prepare(end, market, reason, config, run_id, quiet=True)
-    results = [
-        train_candidate(prepared["parent_run_id"], candidate, prepared["end"], prepared["market"], config, quiet=True)
-        for candidate in prepared["candidates"]
-    ]
-    summary = train_select(prepared["parent_run_id"], results, prepared["end"], prepared["market"], config,
-                           run_id=prepared["run_id"], quiet=True)  # fmt: skip
+    results = [train_candidate(prepared, candidate, config, quiet=True) for candidate in prepared["candidates"]]
+    summary = train_select(prepared, results, config, run_id=prepared["run_id"], quiet=True)
     return report({**summary, "duration_s": round(time.perf_counter() - began, 3)})
 
 
@@ -127,34 +123,27 @@ def train_prepare(
     return run.summary if quiet else report(run.summary)
 
 
-def train_candidate(
-    parent_run_id: str, candidate: str, end: datetime | str, market: str, config: str = "default", quiet: bool = False
-) -> dict[str, Any]:
-    """Fit and log one candidate as a child run (the train DAG maps this over the candidates)."""
+def train_candidate(prepared: dict, candidate: str, config: str = "default", quiet: bool = False) -> dict[str, Any]:
+    """Fit and log one candidate as a child run of the prepared training (the DAG maps this over candidates)."""
     began = time.perf_counter()
-    result = training.train_candidate(_engine(), market, utc(end), load_spec_from_config(config), candidate, parent_run_id)
+    result = training.train_candidate(_engine(), prepared["market"], utc(prepared["end"]), load_spec_from_config(config),
+                                      candidate, prepared["parent_run_id"])  # fmt: skip
     summary = {"stage": "train.candidate", **result, "duration_s": round(time.perf_counter() - began, 3)}
     return summary if quiet else report(summary)
 
 
 def train_select(
-    parent_run_id: str,
-    results: list[dict[str, Any]],
-    end: datetime | str,
-    market: str,
-    config: str = "default",
-    run_id: str | None = None,
-    quiet: bool = False,
+    prepared: dict, results: list[dict[str, Any]], config: str = "default", run_id: str | None = None, quiet: bool = False
 ) -> dict[str, Any]:
     """Best candidate vs champion vs naive on the same test window; register; gate; record the decision."""
-    end = utc(end)
+    end, market = utc(prepared["end"]), prepared["market"]
     engine = _engine()
     with track_run(engine, PROJECT, "train", run_id, interval_end=end) as run:
         decision = evaluate.evaluate_and_gate(engine, market, end, load_spec_from_config(config), list(results),
-                                              parent_run_id, run.run_id)  # fmt: skip
+                                              prepared["parent_run_id"], run.run_id)  # fmt: skip
         run.rows_written = 1
         run.summary = {"stage": "train", "project": PROJECT, "market": market, "end": end.isoformat(),
-                       "parent_run_id": parent_run_id, "run_id": run.run_id, **decision}  # fmt: skip
+                       "parent_run_id": prepared["parent_run_id"], "run_id": run.run_id, **decision}  # fmt: skip
     return run.summary if quiet else report(run.summary)
 
 

@@ -74,7 +74,7 @@ def test_a_worse_model_is_never_promoted_and_the_event_says_why(candles, mlflow_
     prepared = run.train_prepare(end=END, config="test_fast", reason="test")
     wild = log_constant_model(0.05)  # +5% every hour: far worse than the champion and than naive
 
-    summary = run.train_select(prepared["parent_run_id"], [wild], END, "KRW-BTC", config="test_fast")
+    summary = run.train_select(prepared, [wild], config="test_fast")
 
     assert summary["decision"] == "rejected" and summary["alias"] == "challenger"
     assert summary["metrics"]["challenger"]["mae"] > summary["metrics"]["champion"]["mae"]
@@ -87,7 +87,7 @@ def test_a_worse_model_is_never_promoted_and_the_event_says_why(candles, mlflow_
 
 def test_a_better_model_replaces_a_weak_champion_then_rollback_and_retention(candles, mlflow_store):
     prepared = run.train_prepare(end=END, config="test_fast", reason="test")
-    weak = run.train_select(prepared["parent_run_id"], [log_constant_model(0.01)], END, "KRW-BTC", config="test_fast")
+    weak = run.train_select(prepared, [log_constant_model(0.01)], config="test_fast")
     assert weak["decision"] == "rejected"
     registry.promote(candles, "crypto_forecast", MODEL, weak["version"], reason="test: weak champion on purpose")
 
