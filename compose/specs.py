@@ -29,6 +29,15 @@ class MonitoringThresholds(Config):
     retrain_cooldown_hours: int = Field(default=24, ge=0)
 
 
+class ExampleTimeline(Config):
+    """The stretch of the project's shipped or replayed data the demo and the contract tests run on:
+    data from `data_start`, a champion trained up to `train_end`, then predictions and monitoring to `end`."""
+
+    data_start: str
+    train_end: str
+    end: str
+
+
 class ConfigSet(Config):
     name: ClassVar[str] = "default"
 

@@ -44,12 +44,15 @@ def environment(**overrides: str) -> dict[str, str]:
 
 
 def loop() -> None:
-    """The full production loop on about a year of candles up to 2024-05-20 (the end of the shipped replay)."""
+    """The full production loop on the default config's example timeline: about a year of candles up to
+    2024-05-20 (the end of the shipped replay)."""
+    from projects.crypto_forecast.utils import load_spec_from_config
+
     env = environment()
-    train_end, loop_end = "2024-05-17T00:00:00+00:00", "2024-05-20T00:00:00+00:00"
+    example = load_spec_from_config().example
+    train_end, loop_end = example.train_end, example.end
     print("crypto_forecast: the full loop through Airflow (embedded defaults)")
-    data = dags_test("crypto_forecast_data_wf", loop_end,
-                     {"start": "2023-04-01T00:00:00+00:00", "end": loop_end}, env)[-1]  # fmt: skip
+    data = dags_test("crypto_forecast_data_wf", loop_end, {"start": example.data_start, "end": loop_end}, env)[-1]
     print(f"    {data['rows_written']} rows written, {data['rows_unchanged']} unchanged, {data['gaps']} gaps, "
           f"source {data['source']}")  # fmt: skip
     train = dags_test("crypto_forecast_train_wf", train_end, {"end": train_end, "reason": "demo"}, env)[-1]

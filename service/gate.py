@@ -17,18 +17,20 @@ def decide(
     naive_tolerance: float,
     metric: str = "mae",
     higher_is_better: bool = False,
+    baseline: str = "naive",
 ) -> GateDecision:
     """Promote when the challenger beats the champion by `champion_margin` (relative) on the same window and
-    is not worse than the naive baseline beyond `naive_tolerance` (relative). Without a champion, the naive
-    test alone decides."""
+    is not worse than the `baseline` (naive persistence, majority class, ...) beyond `naive_tolerance`
+    (relative). Without a champion, the baseline test alone decides."""
     sign = -1 if higher_is_better else 1  # compare as "lower is better"
     vs_naive_limit = naive * (1 + sign * naive_tolerance)
     if sign * challenger > sign * vs_naive_limit:
         return GateDecision(
-            False, f"{metric} {challenger:.6g} is worse than naive {naive:.6g} beyond the {naive_tolerance:.2%} tolerance"
+            False,
+            f"{metric} {challenger:.6g} is worse than {baseline} {naive:.6g} beyond the {naive_tolerance:.2%} tolerance",
         )
     if champion is None:
-        return GateDecision(True, f"no champion yet; {metric} {challenger:.6g} within tolerance of naive {naive:.6g}")
+        return GateDecision(True, f"no champion yet; {metric} {challenger:.6g} within tolerance of {baseline} {naive:.6g}")
     needed = champion * (1 - sign * champion_margin)
     if sign * challenger < sign * needed:
         return GateDecision(

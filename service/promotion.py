@@ -34,7 +34,7 @@ def register_through_gate(
     champion = version_by_alias(model_name, CHAMPION)
     decision = decide(
         scores["challenger"][metric], scores[baseline][metric], scores["champion"][metric] if "champion" in scores else None,
-        champion_margin, baseline_tolerance, metric, higher_is_better,
+        champion_margin, baseline_tolerance, metric, higher_is_better, baseline,
     )  # fmt: skip
     version_tags = {"candidate": best["candidate"], "parent_run_id": parent_run_id, "airflow_run_id": run_id, **tags}
     for model, prefix in (("challenger", "test_"), (baseline, f"{baseline}_test_")):

@@ -42,3 +42,15 @@ def run_cli(parser: argparse.ArgumentParser, stages: dict[str, Callable[..., Any
         print(f"error: {error}", file=sys.stderr)
         return 1
     return 0
+
+
+def champion_missing(engine: Engine, project: str, model_name: str, run_id: str, dag_id: str | None, error: Exception,
+                     doing: str) -> Exception:  # fmt: skip
+    """Tell Slack that inference stopped for want of a champion; returns the error to raise, saying what stopped."""
+    from messenger.delivery import notify
+    from messenger.links import airflow_run_url
+    from messenger.messages import no_champion_alert
+    from service.registry import NoChampion
+
+    notify(no_champion_alert(project, model_name, run_id, airflow_run_url(dag_id, run_id) if dag_id else None), engine)
+    return NoChampion(f"{error} ({doing})")

@@ -41,3 +41,35 @@ def open_parent_run(project: str, run_name: str, tags: dict[str, str], params: d
     for key, value in flat_params(params).items():
         client.log_param(parent.info.run_id, key, value)
     return parent.info.run_id
+
+
+def log_candidate(
+    project: str,
+    parent_run_id: str,
+    candidate: str,
+    tags: dict[str, str],
+    params: dict,
+    metrics: dict[str, dict[str, float]],
+    python_model,
+    example,
+    requirements: list[str],
+    log_extras=None,
+) -> dict[str, str]:
+    """One candidate as a child run: params, metrics per split ("validation_mae", ...), the pyfunc model with
+    its signature and input example; `log_extras()` may log more (plots) inside the run. Returns run and model ids."""
+    import mlflow
+    from mlflow.models import infer_signature
+
+    configure_mlflow()
+    with mlflow.start_run(experiment_id=project_experiment_id(project), run_name=candidate, parent_run_id=parent_run_id,
+                          tags={"candidate": candidate, **tags}) as child:  # fmt: skip
+        mlflow.log_params(flat_params(params, "model."))
+        mlflow.log_metrics({f"{split}_{name}": value for split, values in metrics.items() for name, value in values.items()
+                            if isinstance(value, (int, float))})  # fmt: skip
+        if log_extras is not None:
+            log_extras()
+        info = mlflow.pyfunc.log_model(
+            name="model", python_model=python_model, input_example=example, pip_requirements=requirements,
+            signature=infer_signature(example, python_model.predict(None, example)),
+        )  # fmt: skip
+    return {"run_id": child.info.run_id, "model_uri": info.model_uri}

@@ -19,15 +19,13 @@ from compose.settings import get_settings
 from db_handler import UpsertResult, transaction
 from db_handler.runs import track_run
 from messenger.delivery import notify
-from messenger.links import airflow_run_url
-from messenger.messages import no_champion_alert
 from projects.crypto_forecast import PROJECT, PROJECT_DIR
 from projects.crypto_forecast.core import evaluate, inference as forecasting, load, monitor as monitoring, preprocess
 from projects.crypto_forecast.core import train as training
 from projects.crypto_forecast.utils import load_spec_from_config, queries
 from projects.crypto_forecast.utils.naming import registered_model_name
 from service.registry import NoChampion
-from service.stages import project_engine, report, run_cli, utc
+from service.stages import champion_missing, project_engine, report, run_cli, utc
 
 MIGRATIONS = PROJECT_DIR / "migrations"
 
@@ -167,10 +165,8 @@ def inference(
         try:
             result = forecasting.forecast(engine, market, start, end, spec, run.run_id)
         except NoChampion as error:
-            alert = no_champion_alert(PROJECT, registered_model_name(market), run.run_id,
-                                      airflow_run_url(dag_id, run.run_id) if dag_id else None)  # fmt: skip
-            notify(alert, engine)
-            raise NoChampion(f"{error} (inference for {market} {start.isoformat()} .. {end.isoformat()})") from None
+            raise champion_missing(engine, PROJECT, registered_model_name(market), run.run_id, dag_id, error,
+                                   f"inference for {market} {start.isoformat()} .. {end.isoformat()}") from None  # fmt: skip
         run.rows_written, run.rows_unchanged = result["written"], result["unchanged"]
         run.summary = {"stage": "inference", "project": PROJECT, "market": market,
                        "interval": {"start": start.isoformat(), "end": end.isoformat()}, **result,

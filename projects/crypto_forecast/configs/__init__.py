@@ -4,7 +4,7 @@ from projects.crypto_forecast.configs.data import DataConfig
 from projects.crypto_forecast.configs.features import FeatureConfig
 from projects.crypto_forecast.configs.monitoring import MonitoringConfig
 from projects.crypto_forecast.configs.model import GradientBoostingModel, GRUModel, RidgeModel, model_config
-from projects.crypto_forecast.configs.project import CalmRegime, Default
+from projects.crypto_forecast.configs.project import CalmRegime, Default, Smoke
 from projects.crypto_forecast.configs.train import TrainConfig
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "GradientBoostingModel",
     "MonitoringConfig",
     "RidgeModel",
+    "Smoke",
     "TrainConfig",
     "model_config",
 ]

@@ -5,7 +5,6 @@ from datetime import datetime
 import mlflow
 import numpy as np
 import pandas as pd
-from mlflow.models import infer_signature
 from sqlalchemy import Engine
 
 from projects.crypto_forecast import PROJECT
@@ -14,8 +13,7 @@ from projects.crypto_forecast.evaluator.metrics import forecast_metrics
 from projects.crypto_forecast.evaluator.plots import log_forecast_plots
 from projects.crypto_forecast.trainer.dataset import load_dataset
 from projects.crypto_forecast.trainer.fit import fit_candidate
-from service.mlflow_setup import configure_mlflow, project_experiment_id
-from service.tracking import flat_params, open_parent_run, pip_requirements
+from service.tracking import log_candidate, open_parent_run, pip_requirements
 
 
 def start_training(engine: Engine, market: str, end: datetime, spec: Default, reason: str, run_id: str) -> dict:
@@ -44,23 +42,18 @@ def train_candidate(engine: Engine, market: str, end: datetime, spec: Default, c
     forecaster = fit_candidate(frame, spec.features.columns, model, spec.train.seed)
     predicted = forecaster.predict_log_returns(frame)
     metrics = {split: _split_metrics(frame, predicted, split) for split in ("validation", "test")}
+    test = (frame["split"] == "test").to_numpy()
 
-    configure_mlflow()
-    with mlflow.start_run(
-        experiment_id=project_experiment_id(PROJECT), run_name=candidate, parent_run_id=parent_run_id,
-        tags={"candidate": candidate, "family": model.family, "market": market},
-    ) as child:  # fmt: skip
-        mlflow.log_params(flat_params(model.model_dump(mode="json"), "model."))
-        mlflow.log_metrics({f"{split}_{name}": value for split, values in metrics.items() for name, value in values.items()})
-        test = (frame["split"] == "test").to_numpy()
+    def plots() -> None:
         log_forecast_plots(mlflow.log_figure, frame.loc[test, "target_time"], frame.loc[test, "target_close"].to_numpy(),
                            frame.loc[test, "close"].to_numpy() * np.exp(predicted[test]), candidate)  # fmt: skip
-        example = _input_example(frame, spec.features.columns, getattr(model, "window", 1))
-        info = mlflow.pyfunc.log_model(
-            name="model", python_model=forecaster, input_example=example, pip_requirements=pip_requirements("torch"),
-            signature=infer_signature(example, forecaster.predict(None, example)),
-        )  # fmt: skip
-    return {"candidate": candidate, "run_id": child.info.run_id, "model_uri": info.model_uri, **metrics}
+
+    logged = log_candidate(
+        PROJECT, parent_run_id, candidate, {"family": model.family, "market": market}, model.model_dump(mode="json"),
+        metrics, forecaster, _input_example(frame, spec.features.columns, getattr(model, "window", 1)),
+        pip_requirements("torch"), log_extras=plots,
+    )  # fmt: skip
+    return {"candidate": candidate, **logged, **metrics}
 
 
 def _split_metrics(frame: pd.DataFrame, predicted: np.ndarray, split: str) -> dict:

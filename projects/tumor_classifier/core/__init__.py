@@ -1,0 +1,1 @@
+"""Task units of tumor_classifier: load, preprocess, train, evaluate, inference, monitor."""

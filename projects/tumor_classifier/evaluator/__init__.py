@@ -1,0 +1,1 @@
+"""Plain functions the evaluate task unit calls: classification metrics, calibration included."""

@@ -1,0 +1,1 @@
+"""The MLflow pyfunc every candidate is logged as."""

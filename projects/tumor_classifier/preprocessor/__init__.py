@@ -1,0 +1,1 @@
+"""Pure functions on sample frames: validation and features."""

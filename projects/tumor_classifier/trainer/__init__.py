@@ -1,0 +1,1 @@
+"""Plain functions the train task unit calls: the dataset over batches, and fitting."""
