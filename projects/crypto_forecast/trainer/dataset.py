@@ -5,7 +5,6 @@ missing candle leaves its target missing instead of silently pairing the wrong h
 target's time, train | validation | test in time order, all ending at the run's `end`.
 """
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -14,23 +13,9 @@ from sqlalchemy import Connection
 
 from projects.crypto_forecast.configs import Default
 from projects.crypto_forecast.utils.queries import read_features
+from service.splits import NotEnoughData, SplitBounds
 
 HISTORY_MARGIN = timedelta(days=3)  # feature rows before the training window, for models that look back
-
-
-class NotEnoughData(ValueError):
-    """Too few labelled rows to train; the message says what to backfill."""
-
-
-@dataclass(frozen=True)
-class SplitBounds:
-    train_start: datetime
-    validation_start: datetime
-    test_start: datetime
-    end: datetime
-
-    def as_dict(self) -> dict[str, str]:
-        return {name: value.isoformat() for name, value in vars(self).items()}
 
 
 def split_bounds(end: datetime, spec: Default) -> SplitBounds:

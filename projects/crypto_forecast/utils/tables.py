@@ -3,9 +3,10 @@
 The migrations in ../migrations create them; keep both in step when a column changes.
 """
 
-from sqlalchemy import Boolean, Column, Double, Integer, MetaData, String, Table, Text
+from sqlalchemy import Column, Double, Integer, MetaData, String, Table
 
-from db_handler.types import JSONDocument, UTCDateTime
+from db_handler.columns import lineage_columns, monitoring_columns
+from db_handler.types import UTCDateTime
 from projects.crypto_forecast import PROJECT
 from projects.crypto_forecast.configs import FeatureConfig
 
@@ -46,11 +47,7 @@ predictions = Table(
     Column("base_close", Double, nullable=False),
     Column("predicted_log_return", Double, nullable=False),
     Column("predicted_close", Double, nullable=False),
-    Column("model_name", String(200), nullable=False),
-    Column("model_version", String(16), nullable=False),
-    Column("mlflow_run_id", String(64)),
-    Column("airflow_run_id", String(250), nullable=False),
-    Column("created_at", UTCDateTime, nullable=False),
+    *lineage_columns(),
 )
 
 monitoring = Table(
@@ -60,15 +57,6 @@ monitoring = Table(
     Column("window_end", UTCDateTime, primary_key=True, comment="monitoring looks at hours before this"),
     Column("performance_window_start", UTCDateTime, nullable=False),
     Column("drift_window_start", UTCDateTime, nullable=False),
-    Column("model_name", String(200)),
-    Column("model_version", String(16)),
-    Column("rows_joined", Integer, nullable=False),
     Column("missing_candles", Integer, nullable=False),
-    Column("metrics", JSONDocument, comment="live, naive, reference metrics and their ratios"),
-    Column("drift", JSONDocument, comment="per feature: psi, ks_pvalue, level"),
-    Column("decision", String(24), nullable=False, comment="ok | warn | drift | decay | drift+decay | no_data"),
-    Column("reason", Text, nullable=False),
-    Column("retrain_requested", Boolean, nullable=False),
-    Column("airflow_run_id", String(250), nullable=False),
-    Column("created_at", UTCDateTime, nullable=False),
+    *monitoring_columns(),
 )

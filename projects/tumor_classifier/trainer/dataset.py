@@ -1,6 +1,5 @@
 """Samples that arrived before `end`, split by batch in arrival order: train | validation | test."""
 
-from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
@@ -9,21 +8,7 @@ from sqlalchemy import Connection
 
 from projects.tumor_classifier.configs import Default
 from projects.tumor_classifier.utils.queries import read_features
-
-
-class NotEnoughData(ValueError):
-    """Too few batches or samples to train; the message says what to load first."""
-
-
-@dataclass(frozen=True)
-class SplitBounds:
-    train_start: datetime
-    validation_start: datetime
-    test_start: datetime
-    end: datetime
-
-    def as_dict(self) -> dict[str, str]:
-        return {name: value.isoformat() for name, value in vars(self).items()}
+from service.splits import NotEnoughData, SplitBounds
 
 
 def load_dataset(conn: Connection, end: datetime, spec: Default) -> tuple[pd.DataFrame, SplitBounds]:

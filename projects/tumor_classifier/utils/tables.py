@@ -1,8 +1,9 @@
 """Tables of this project, prefixed with the project name; ../migrations creates them."""
 
-from sqlalchemy import Boolean, Column, Double, Integer, MetaData, String, Table, Text
+from sqlalchemy import Column, Double, Integer, MetaData, String, Table
 
-from db_handler.types import JSONDocument, UTCDateTime
+from db_handler.columns import lineage_columns, monitoring_columns
+from db_handler.types import UTCDateTime
 from projects.tumor_classifier import PROJECT
 from projects.tumor_classifier.configs.features import MEASUREMENTS, FeatureConfig
 
@@ -36,11 +37,7 @@ predictions = Table(
     Column("arrived_at", UTCDateTime, nullable=False),
     Column("probability_malignant", Double, nullable=False),
     Column("predicted_label", Integer, nullable=False),
-    Column("model_name", String(200), nullable=False),
-    Column("model_version", String(16), nullable=False),
-    Column("mlflow_run_id", String(64)),
-    Column("airflow_run_id", String(250), nullable=False),
-    Column("created_at", UTCDateTime, nullable=False),
+    *lineage_columns(),
 )
 
 monitoring = Table(
@@ -48,14 +45,5 @@ monitoring = Table(
     metadata,
     Column("window_end", UTCDateTime, primary_key=True),
     Column("window_start", UTCDateTime, nullable=False),
-    Column("model_name", String(200)),
-    Column("model_version", String(16)),
-    Column("rows_joined", Integer, nullable=False),
-    Column("metrics", JSONDocument),
-    Column("drift", JSONDocument),
-    Column("decision", String(24), nullable=False),
-    Column("reason", Text, nullable=False),
-    Column("retrain_requested", Boolean, nullable=False),
-    Column("airflow_run_id", String(250), nullable=False),
-    Column("created_at", UTCDateTime, nullable=False),
+    *monitoring_columns(),
 )
