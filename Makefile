@@ -1,4 +1,4 @@
-.PHONY: setup demo regime-change test airflow-ui mlflow-ui
+.PHONY: setup demo regime-change test airflow-ui mlflow-ui api
 
 setup:          ## .venv + Airflow metadata (safe to re-run)
 	scripts/setup.sh
@@ -17,3 +17,6 @@ mlflow-ui:      ## MLflow UI on http://localhost:5000 over the embedded store
 
 regime-change: setup  ## scenario: calm champion, turbulent week -> alert, retrain triggered, gate decides
 	.venv/bin/python scripts/demo.py regime-change
+
+api: setup      ## the service: REST API + dashboard on http://localhost:8000 (API_PORT), OpenAPI docs at /docs
+	bash -c 'source scripts/env.sh && python -m service.api'

@@ -24,7 +24,8 @@ class Settings(BaseSettings):
     database_url: str | None = None
     embedded_pg_dir: Path = REPO_ROOT / ".embedded_pg"
 
-    # MLflow tracking server or store, and where new experiments put their artifacts.
+    # MLflow tracking server or store, and where new experiments put their artifacts (unset with a server: the
+    # server's artifact store, which it proxies; unset otherwise: artifacts/mlruns).
     mlflow_tracking_uri: str = f"sqlite:///{ARTIFACTS_DIR / 'mlflow.db'}"
     mlflow_artifact_location: str | None = None
 
@@ -46,14 +47,23 @@ class Settings(BaseSettings):
     airflow_username: str | None = None
     airflow_password: SecretStr | None = None
 
+    # The service (REST API and dashboard): port, the token mutating endpoints require, allowed CORS origins.
+    api_port: int = 8000
+    api_token: SecretStr | None = None
+    api_cors_origins: list[str] = []
+
     # Where candles come from: live Upbit, the shipped replay of real candles, or auto (Upbit when reachable).
     data_source: Literal["auto", "upbit", "replay"] = "auto"
     upbit_max_attempts: int = 4
     upbit_backoff_seconds: float = 1.0
     upbit_timeout_seconds: float = 10.0
 
-    def mlflow_artifact_root(self) -> str:
-        return self.mlflow_artifact_location or (ARTIFACTS_DIR / "mlruns").as_uri()
+    def mlflow_artifact_root(self) -> str | None:
+        """Where a new experiment keeps artifacts: the configured location; else, with a tracking server, the
+        server's own (it proxies them to its artifact store, e.g. S3); else a folder under artifacts/."""
+        if self.mlflow_artifact_location:
+            return self.mlflow_artifact_location
+        return None if self.mlflow_tracking_uri.startswith(("http://", "https://")) else (ARTIFACTS_DIR / "mlruns").as_uri()
 
 
 def get_settings() -> Settings:

@@ -5,10 +5,13 @@ Every test session gets its own PostgreSQL schema on the machine's server (TEST_
 the internet: the data source is the shipped replay, Slack is unset, MLflow is a temp directory.
 """
 
+import json
 import os
 import subprocess
 import sys
+import threading
 import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote
 
@@ -40,34 +43,56 @@ def isolated_environment(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def pg_url():
-    """A fresh schema on the machine's PostgreSQL, dropped after the session."""
+def new_schema():
+    """Makes fresh schemas on the machine's PostgreSQL (TEST_DATABASE_URL): `new_schema()` returns a URL whose
+    search_path is a new schema; all are dropped after the session."""
     base_url = os.environ.get("TEST_DATABASE_URL", DEFAULT_TEST_DATABASE_URL)
-    schema = f"t_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base_url)
+    admin, made = create_engine(base_url), []
+
+    def make() -> str:
+        schema = f"t_{uuid.uuid4().hex[:10]}"
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        made.append(schema)
+        separator = "&" if "?" in base_url else "?"
+        return f"{base_url}{separator}options={quote(f'-csearch_path={schema}')}"
+
+    yield make
     with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in base_url else "?"
-    yield f"{base_url}{separator}options={quote(f'-csearch_path={schema}')}"
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        for schema in made:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
     admin.dispose()
 
 
+@pytest.fixture(scope="session")
+def pg_url(new_schema):
+    """The session's schema, shared by the tests that use `database` (it empties the tables before each)."""
+    return new_schema()
+
+
 @pytest.fixture
-def database(pg_url, monkeypatch):
+def database(pg_url, empty_database, monkeypatch):
     """DATABASE_URL pointed at the session schema, emptied of rows before the test."""
+    monkeypatch.setenv("DATABASE_URL", pg_url)
+    return empty_database()
+
+
+@pytest.fixture(scope="session")
+def empty_database(pg_url):
+    """Call it to empty every table of the session schema (migration bookkeeping kept); it returns the engine."""
     from db_handler import get_engine
 
-    monkeypatch.setenv("DATABASE_URL", pg_url)
-    engine = get_engine(pg_url)
-    with engine.begin() as conn:
-        tables = conn.execute(
-            text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename NOT LIKE 'alembic%'")
-        ).scalars().all()
-        if tables:
-            conn.execute(text("TRUNCATE " + ", ".join(f'"{name}"' for name in tables) + " RESTART IDENTITY"))
-    return engine
+    def empty():
+        engine = get_engine(pg_url)
+        with engine.begin() as conn:
+            tables = conn.execute(
+                text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename NOT LIKE 'alembic%'")
+            ).scalars().all()
+            if tables:
+                conn.execute(text("TRUNCATE " + ", ".join(f'"{name}"' for name in tables) + " RESTART IDENTITY"))
+        return engine
+
+    return empty
 
 
 @pytest.fixture(scope="session")
@@ -122,3 +147,41 @@ def mlflow_store(tmp_path, monkeypatch) -> str:
     monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
     monkeypatch.setenv("MLFLOW_ARTIFACT_LOCATION", (tmp_path / "mlruns").as_uri())
     return uri
+
+
+@pytest.fixture
+def http_server():
+    """Starts local HTTP servers for doubles of outside services (Slack, Airflow's REST API):
+    `http_server(respond)` returns the base URL; respond(method, path, headers, raw_body) -> (status, headers, body),
+    where a dict body is sent as JSON."""
+    servers = []
+
+    def start(respond) -> str:
+        class Handler(BaseHTTPRequestHandler):
+            def _answer(self):
+                raw = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
+                status, headers, body = respond(self.command, self.path, dict(self.headers), raw)
+                payload = (json.dumps(body) if isinstance(body, (dict, list)) else body).encode()
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                if "Content-Type" not in headers:
+                    self.send_header("Content-Type", "application/json" if payload[:1] in (b"{", b"[") else "text/plain")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            do_GET = do_POST = do_PATCH = do_DELETE = _answer
+
+            def log_message(self, *args):
+                pass
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}"
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()

@@ -1,8 +1,6 @@
 """A local Slack-compatible HTTP server that records what it receives and answers as told."""
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
 import pytest
@@ -18,30 +16,15 @@ class SlackDouble:
     def answer(self, *answers: tuple[int, dict, str]) -> None:
         self.answers = list(answers)
 
+    def respond(self, method: str, path: str, headers: dict, raw: str) -> tuple[int, dict, str]:
+        body = json.loads(raw) if headers.get("Content-Type", "").startswith("application/json") else {
+            key: values[0] for key, values in parse_qs(raw).items()}  # fmt: skip
+        self.requests.append({"path": path, "headers": headers, "body": body})
+        return self.answers[0] if len(self.answers) == 1 else self.answers.pop(0)
+
 
 @pytest.fixture
-def slack_server():
+def slack_server(http_server):
     double = SlackDouble()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802 - http.server's naming
-            raw = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
-            body = json.loads(raw) if self.headers.get("Content-Type", "").startswith("application/json") else {
-                key: values[0] for key, values in parse_qs(raw).items()}  # fmt: skip
-            double.requests.append({"path": self.path, "headers": dict(self.headers), "body": body})
-            status, headers, text = double.answers[0] if len(double.answers) == 1 else double.answers.pop(0)
-            self.send_response(status)
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Type", "application/json" if text.startswith("{") else "text/plain")
-            self.end_headers()
-            self.wfile.write(text.encode())
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    double.url = f"http://127.0.0.1:{server.server_address[1]}"
-    yield double
-    server.shutdown()
+    double.url = http_server(double.respond)
+    return double

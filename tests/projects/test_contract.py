@@ -63,3 +63,17 @@ def test_stages_run_on_the_smoke_timeline_and_reruns_change_nothing(project, dat
     assert monitor["decision"] in {"ok", "warn", "drift", "decay", "drift+decay", "insufficient_data"}
     printed = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith("{")]
     assert [line["stage"] for line in printed] == ["data", "data", "train", "inference", "inference", "monitor"]
+
+    # what the service's dashboard reads: forecasts next to outcomes, and the decay ratio against its limit
+    with database.connect() as conn:
+        outcomes = importlib.import_module(f"projects.{project}.utils.queries").outcomes(conn, 10)
+    assert list(outcomes.columns) == ["time", "predicted", "actual"] and 0 < len(outcomes) <= 10
+    assert outcomes["time"].is_monotonic_increasing
+    if monitor["decision"] != "insufficient_data":
+        assert set(monitor_row(database, project)["metrics"]["decay"]) == {"ratio", "limit"}
+
+
+def monitor_row(engine, project: str) -> dict:
+    tables = importlib.import_module(f"projects.{project}.utils.tables")
+    with engine.connect() as conn:
+        return dict(conn.execute(tables.monitoring.select()).first()._mapping)

@@ -41,6 +41,8 @@ def check(engine: Engine, market: str, end: datetime, spec: Default, run_id: str
                                                  str(champion.version))  # fmt: skip
             drift = _drift(conn, market, champion, drift_start, end, config)
         metrics, missing = _performance(joined, champion)
+    if "mae_vs_reference" in metrics.get("ratios", {}):  # the dashboard's decay plot reads this pair
+        metrics["decay"] = {"ratio": metrics["ratios"]["mae_vs_reference"], "limit": config.decay_factor}
     rows = int(metrics.get("live", {}).get("rows", 0))
     decision, reasons = decide(decay_reasons(metrics, config), drift, rows, config, has_model=champion is not None)
 

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, func, select
 
@@ -62,3 +63,22 @@ def read_forecasts_with_actuals(
     columns = ["target_time", "base_close", "predicted_log_return", "actual_close"]
     frame = pd.DataFrame([tuple(row) for row in conn.execute(query)], columns=columns)
     return frame.astype({name: float for name in columns[1:]})
+
+
+def outcomes(conn: Connection, limit: int) -> pd.DataFrame:
+    """The latest `limit` forecasts of every market as prices next to the close that followed (for the dashboard):
+    time, predicted, actual (NaN until the candle exists)."""
+    query = (
+        select(predictions.c.target_time, predictions.c.base_close, predictions.c.predicted_log_return,
+               raw_candles.c.close)  # fmt: skip
+        .outerjoin(
+            raw_candles,
+            (raw_candles.c.market == predictions.c.market) & (raw_candles.c.candle_time == predictions.c.target_time),
+        )
+        .order_by(predictions.c.target_time.desc())
+        .limit(limit)
+    )
+    frame = pd.DataFrame([tuple(row) for row in conn.execute(query)], columns=["time", "base", "log_return", "actual"])
+    frame = frame.iloc[::-1].astype({"base": float, "log_return": float, "actual": float})
+    return pd.DataFrame({"time": frame["time"], "predicted": frame["base"] * np.exp(frame["log_return"]),
+                         "actual": frame["actual"]}).reset_index(drop=True)  # fmt: skip

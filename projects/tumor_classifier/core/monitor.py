@@ -35,6 +35,9 @@ def check(engine: Engine, end: datetime, spec: Default, run_id: str) -> dict:
         reference = {key.removeprefix("test_"): float(value) for key, value in champion.tags.items()
                      if key in ("test_accuracy", "test_f1", "test_brier", "test_ece")}  # fmt: skip
         metrics = {"live": live, "reference": reference}
+        if "accuracy" in reference and live.get("rows") and reference["accuracy"] < 1:  # for the dashboard
+            ratio = (1 - live["accuracy"]) / (1 - reference["accuracy"])
+            metrics["decay"] = {"ratio": ratio, "limit": config.decay_factor}
     rows = int(metrics.get("live", {}).get("rows", 0))
     decision, reasons = decide(decay_reasons(metrics, config), drift, rows, config, has_model=champion is not None)
 

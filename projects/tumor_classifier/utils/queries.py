@@ -3,7 +3,7 @@
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 from projects.tumor_classifier.utils.tables import features, predictions, samples
 
@@ -29,6 +29,20 @@ def read_predictions_with_labels(conn: Connection, start: datetime, end: datetim
                predictions.c.arrived_at < end)  # fmt: skip
     )
     return _frame(conn, query, ["sample_id", "probability_malignant", "predicted_label", "label"])
+
+
+def outcomes(conn: Connection, limit: int) -> pd.DataFrame:
+    """Per arrival batch, the latest `limit` of them (for the dashboard): time, predicted (share of samples the
+    served model called malignant) and actual (share that were)."""
+    query = (
+        select(predictions.c.arrived_at, func.avg(predictions.c.predicted_label), func.avg(samples.c.label))
+        .join(samples, samples.c.sample_id == predictions.c.sample_id)
+        .group_by(predictions.c.arrived_at)
+        .order_by(predictions.c.arrived_at.desc())
+        .limit(limit)
+    )
+    frame = pd.DataFrame([tuple(row) for row in conn.execute(query)], columns=["time", "predicted", "actual"])
+    return frame.iloc[::-1].astype({"predicted": float, "actual": float}).reset_index(drop=True)
 
 
 def _frame(conn: Connection, query, columns: list[str]) -> pd.DataFrame:

@@ -1,0 +1,97 @@
+"""Champions held in memory for /predict: the registry is asked again at most every few seconds (which models a
+project has, which version is champion), and a model is reloaded only when the alias has moved."""
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+from service.registry import CHAMPION, NoChampion, load_model, version_by_alias
+
+REGISTRY_CHECK_SECONDS = 5.0
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Served:
+    name: str
+    version: str
+    inputs: tuple[str, ...]  # the columns of the model's input signature
+    predict: Callable[[pd.DataFrame], pd.DataFrame]
+
+
+class Predictor:
+    """Answers "which model serves this project" from memory. An answer older than REGISTRY_CHECK_SECONDS is
+    still served while one background thread asks the registry again, so no request waits on the registry
+    except the very first; a moved alias is picked up within a few seconds."""
+
+    def __init__(self, model_names: Callable[[str], list[str]]) -> None:
+        self._model_names = model_names
+        self._answers: dict[tuple[str, str | None], tuple[float, Served]] = {}  # (project, model asked) -> answer
+        self._loaded: dict[str, Served] = {}  # model name -> the champion in memory
+        self._lock = threading.Lock()
+        self._refreshing = threading.Lock()
+
+    def cached(self, project: str, wanted: str | None) -> Served | None:
+        """The remembered answer, or None before the first one; no I/O, so safe on the event loop."""
+        checked, served = self._answers.get((project, wanted), (0.0, None))
+        if served and time.monotonic() - checked >= REGISTRY_CHECK_SECONDS and self._refreshing.acquire(blocking=False):
+            threading.Thread(target=self._refresh, args=(project, wanted), daemon=True).start()
+        return served
+
+    def resolve(self, project: str, wanted: str | None) -> Served:
+        """Ask the registry: the champion of `wanted` (or of the project's only model), loaded once per version.
+        NoChampion when there is no model or no champion; ValueError when the model to use is unclear."""
+        with self._lock:
+            checked, served = self._answers.get((project, wanted), (0.0, None))
+            if served and time.monotonic() - checked < REGISTRY_CHECK_SECONDS:
+                return served  # another request asked while this one waited
+            names = self._model_names(project)
+            if not names:
+                raise NoChampion(f"{project} has no registered model yet: run its train workflow")
+            name = wanted or (names[0] if len(names) == 1 else None)
+            if name not in names:
+                raise ValueError(f"choose a model of {project}: {', '.join(names)}")
+            current = version_by_alias(name, CHAMPION)
+            if current is None:
+                raise NoChampion(f"{name} has no champion yet: run the train workflow")
+            served = self._loaded.get(name)
+            if served is None or served.version != str(current.version):
+                served = self._loaded[name] = _load(name, str(current.version))
+            self._answers[(project, wanted)] = (time.monotonic(), served)
+            return served
+
+    def _refresh(self, project: str, wanted: str | None) -> None:
+        try:
+            self.resolve(project, wanted)
+        except Exception:  # noqa: BLE001 - forget the answer: the next request resolves it and reports why
+            log.warning("registry check for %s failed; asking again on the next request", project, exc_info=True)
+            self._answers.pop((project, wanted), None)
+        finally:
+            self._refreshing.release()
+
+
+def predict(served: Served, rows: list[dict]) -> list[dict]:
+    """The model's output for each row (NaN as None), built without pandas' per-cell overhead: a forecast here
+    costs a few milliseconds, most of them the model's own."""
+    values = np.array([[row[name] for name in served.inputs] for row in rows], dtype=float)  # None becomes NaN
+    output = served.predict(pd.DataFrame(values, columns=list(served.inputs)))
+    columns = {name: output[name].tolist() for name in output.columns}
+    return [{name: None if value != value else value for name, value in zip(columns, row)}  # NaN != NaN
+            for row in zip(*columns.values())]  # fmt: skip
+
+
+def _load(name: str, version: str) -> Served:
+    from mlflow.exceptions import MlflowException
+
+    model = load_model(f"models:/{name}/{version}")
+    inputs = tuple(model.metadata.get_input_schema().input_names())
+    try:  # a PythonModel is called directly: the columns and types are checked here already, pyfunc's
+        python_model = model.unwrap_python_model()  # schema enforcement would only repeat it (half the time)
+        return Served(name, version, inputs, lambda frame: python_model.predict(None, frame))
+    except MlflowException:  # any other flavour goes through pyfunc
+        return Served(name, version, inputs, model.predict)
