@@ -4,3 +4,4 @@ export AIRFLOW_HOME="${AIRFLOW_HOME:-$REPO_ROOT/.airflow}"
 export AIRFLOW__CORE__DAGS_FOLDER="$REPO_ROOT/dags"
 export AIRFLOW__CORE__LOAD_EXAMPLES=False
 export PATH="$REPO_ROOT/.venv/bin:$PATH"
+export MLFLOW_DISABLE_TELEMETRY="${MLFLOW_DISABLE_TELEMETRY:-true}"  # no phoning home (see service/mlflow_setup.py)

@@ -1,9 +1,15 @@
 """MLflow pointed at the configured tracking store, one experiment per project."""
 
-import mlflow
-from mlflow import MlflowClient
+import os
 
-from compose.settings import get_settings
+# MLflow's usage telemetry phones home (offline here) and, in 3.17, races between threads of one process
+# (KeyError '_MLFLOW_TELEMETRY_SESSION_ID' failing a log_batch); off unless the environment says otherwise.
+os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
+
+import mlflow  # noqa: E402
+from mlflow import MlflowClient  # noqa: E402
+
+from compose.settings import get_settings  # noqa: E402
 
 
 def configure_mlflow() -> MlflowClient:

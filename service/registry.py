@@ -66,7 +66,10 @@ def register_version(name: str, model_uri: str, mlflow_run_id: str, tags: dict[s
     for existing in all_versions(name):
         if existing.run_id == mlflow_run_id and existing.tags.get("source_model_uri") == model_uri:
             return str(existing.version)
-    version = client.create_model_version(name, model_uri, run_id=mlflow_run_id, tags={**tags, "source_model_uri": model_uri})
+    # a logged model (models:/m-...) must be named by its id too: a tracking server refuses the source without it
+    model_id = model_uri.removeprefix("models:/") if model_uri.startswith("models:/m-") else None
+    version = client.create_model_version(name, model_uri, run_id=mlflow_run_id, tags={**tags, "source_model_uri": model_uri},
+                                          model_id=model_id)  # fmt: skip
     return str(version.version)
 
 
