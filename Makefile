@@ -1,4 +1,4 @@
-.PHONY: setup demo regime-change test airflow-ui mlflow-ui api
+.PHONY: setup demo regime-change test airflow-ui mlflow-ui api stack-check
 
 setup:          ## .venv + Airflow metadata (safe to re-run)
 	scripts/setup.sh
@@ -20,3 +20,6 @@ regime-change: setup  ## scenario: calm champion, turbulent week -> alert, retra
 
 api: setup      ## the service: REST API + dashboard on http://localhost:8000 (API_PORT), OpenAPI docs at /docs
 	bash -c 'source scripts/env.sh && python -m service.api'
+
+stack-check: setup  ## the team stack's topology natively: Celery workers, MLflow server on Postgres + S3, Slack (bounded)
+	.venv/bin/python scripts/stack_check.py

@@ -9,7 +9,13 @@ A DAG file's docstring must say "Airflow DAG": Airflow's safe mode skips files t
 Every task imports projects/<project>/run.py inside its body and calls one stage; nothing heavy is imported
 when the file is parsed. Params given when triggering (UI or --conf) reach the stage: `start`/`end` override
 the interval, `config` picks the config set, and a project's extra params (e.g. `source`) pass through.
+
+MLOPS_TIME_SCHEDULES=off drops the time schedules of the data and train workflows (runs then come from the UI,
+the REST API, monitoring's retrain trigger, or Assets): for stacks that replay past data, where unpausing a
+DAG would otherwise run its latest real-time interval, which the replayed data does not cover.
 """
+
+import os
 
 import importlib
 from typing import Any
@@ -32,7 +38,7 @@ def data_workflow(project: str, schedule: Any, extra_params: dict[str, Param] | 
     """Data for each interval -> raw table -> features table; emits the features Asset with the interval."""
     features = features_asset(project)
 
-    @dag(dag_id=f"{project}_data_wf", schedule=schedule, params={**_interval_params(), **(extra_params or {})},
+    @dag(dag_id=f"{project}_data_wf", schedule=_time_schedule(schedule), params={**_interval_params(), **(extra_params or {})},
          **_common(project, "data"))  # fmt: skip
     def data_wf():
         @task(outlets=[features])
@@ -50,7 +56,7 @@ def data_workflow(project: str, schedule: Any, extra_params: dict[str, Param] | 
 def train_workflow(project: str, schedule: Any):
     """Candidates as parallel mapped tasks, then evaluate against champion and baseline, register, gate."""
 
-    @dag(dag_id=f"{project}_train_wf", schedule=schedule, max_active_runs=1, **_common(project, "train"), params={
+    @dag(dag_id=f"{project}_train_wf", schedule=_time_schedule(schedule), max_active_runs=1, **_common(project, "train"), params={
         "reason": Param(None, type=["null", "string"], description="why (drift, decay, manual); empty: the run type"),
         "end": Param(None, type=["null", "string"], description=f"end of the data window; {INTERVAL_PARAMS_HELP}"),
         "config": CONFIG_PARAM,
@@ -147,6 +153,10 @@ def monitoring_workflow(project: str):
         retrain_needed(monitor()) >> trigger_retrain
 
     return monitoring_wf()
+
+
+def _time_schedule(schedule: Any) -> Any:
+    return None if os.environ.get("MLOPS_TIME_SCHEDULES", "on").lower() == "off" else schedule
 
 
 def _common(project: str, kind: str) -> dict[str, Any]:

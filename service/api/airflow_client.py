@@ -32,24 +32,8 @@ class AirflowClient:
     def set_paused(self, dag_id: str, paused: bool) -> dict:
         return self._request("PATCH", f"/api/v2/dags/{dag_id}", json={"is_paused": paused})
 
-    def unpause_for_manual_runs(self, dag_id: str, wait_seconds: float = 60) -> None:
-        """Unpause without the run the scheduler then makes of the latest interval (catchup is off): for replays
-        of past data, which drive their own intervals, that run would cover today's hour or week."""
-        self.set_paused(dag_id, False)
-        deadline = time.monotonic() + wait_seconds
-        while time.monotonic() < deadline:
-            scheduled = [run for run in self.runs(dag_id) if run["run_type"] == "scheduled"]
-            if scheduled:
-                for run in scheduled:
-                    self.delete_run(dag_id, run["dag_run_id"])
-                return
-            time.sleep(1)
-
     def trigger(self, dag_id: str, conf: dict) -> dict:
         return self._request("POST", f"/api/v2/dags/{dag_id}/dagRuns", json={"logical_date": None, "conf": conf})
-
-    def delete_run(self, dag_id: str, run_id: str) -> None:
-        self._request("DELETE", f"/api/v2/dags/{dag_id}/dagRuns/{run_id}")
 
     def runs(self, dag_id: str, limit: int = 20) -> list[dict]:
         answer = self._request("GET", f"/api/v2/dags/{dag_id}/dagRuns", params={"order_by": "-run_after", "limit": limit})
@@ -81,7 +65,7 @@ class AirflowClient:
             detail = response.json().get("detail") if response.headers.get("content-type", "").startswith("application/json") else response.text[:200]
             raise AirflowError(f"Airflow answered {response.status_code} to {method} {path}: {detail}",
                                status=response.status_code if response.status_code in (404, 409, 422) else 502)  # fmt: skip
-        return response.json() if response.content else {}
+        return response.json()
 
     def _access_token(self) -> str:
         if self._token and self._token[1] > time.monotonic():
