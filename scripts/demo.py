@@ -134,6 +134,7 @@ def _where_to_look(env: dict[str, str]) -> None:
         print(f"    {name:<34} {count:>7} rows")
     print("  MLflow            make mlflow-ui      -> http://localhost:5000 (experiment crypto_forecast)")
     print("  Airflow           make airflow-ui     -> http://localhost:8080 (these runs are in its history)")
+    print("  dashboard, API    make api            -> http://localhost:8000/dashboard (plots), /docs (REST API)")
     print("  alerts            artifacts/alerts.log (Slack when SLACK_BOT_TOKEN/SLACK_WEBHOOK_URL is set)")
 
 
