@@ -3,6 +3,7 @@ and the dashboard. `create_app()` builds it; `python -m service.api` serves it."
 
 import importlib
 from datetime import datetime, timezone
+from functools import lru_cache
 
 from fastapi import Depends, FastAPI, HTTPException, Query
 from fastapi.concurrency import run_in_threadpool
@@ -10,7 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
 from sqlalchemy import func, select, text
 
-from compose.settings import get_settings
+from compose.settings import Settings, get_settings
 from db_handler import get_engine
 from db_handler.migrate import ensure_schema
 from service import registry
@@ -48,7 +49,7 @@ def create_app() -> FastAPI:
 
     @app.get("/health", response_model=Health)
     def health() -> Health:
-        checks = {"database": _check_database, "mlflow": _check_mlflow, "airflow": lambda: AirflowClient(get_settings()).health()}
+        checks = {"database": _check_database, "mlflow": _check_mlflow, "airflow": lambda: _airflow_client().health()}
         results = {}
         for name, check in checks.items():
             try:
@@ -66,7 +67,7 @@ def create_app() -> FastAPI:
     @app.get("/projects/{project}/workflows", response_model=list[Workflow])
     def workflows(project: str) -> list[Workflow]:
         _known(project)
-        client, found = AirflowClient(get_settings()), []
+        client, found = _airflow_client(), []
         for kind, path in dag_files(project).items():
             workflow = Workflow(kind=kind, dag_id=path.stem, dag_file=path.exists())
             try:
@@ -208,9 +209,21 @@ def _known_model(project: str, model: str) -> None:
 
 def _airflow(call):
     try:
-        return call(AirflowClient(get_settings()))
+        return call(_airflow_client())
     except AirflowError as error:
         raise HTTPException(error.status, str(error)) from None
+
+
+def _airflow_client() -> AirflowClient:
+    """One client (and so one access token, until it expires) per Airflow address and credentials."""
+    settings = get_settings()
+    password = settings.airflow_password.get_secret_value() if settings.airflow_password else None
+    return _client_for(settings.airflow_url, settings.airflow_username, password)
+
+
+@lru_cache(maxsize=8)
+def _client_for(url: str, username: str | None, password: str | None) -> AirflowClient:
+    return AirflowClient(Settings(airflow_url=url, airflow_username=username, airflow_password=password))
 
 
 def _run_summary(run: dict) -> dict:

@@ -60,6 +60,7 @@ def test_runs_one_run_with_task_states_and_a_task_log(client, airflow_server):
     assert log["content"][0]["event"] == "run_stage try 1: stage finished"
     assert client.get(f"{base}/manual__nope").status_code == 404
     assert client.get(base, params={"limit": 0}).status_code == 422
+    assert [r["path"] for r in airflow_server.requests].count("/auth/token") == 1  # one token, reused
 
 
 def test_airflow_refusing_the_credentials_is_a_clear_502(client, monkeypatch):
