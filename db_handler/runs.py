@@ -41,9 +41,9 @@ class StageRun:
         }
 
 
-def manual_run_id() -> str:
-    """Run id for a stage started outside Airflow (the CLI), in Airflow's own manual__ style."""
-    return f"manual__{datetime.now(timezone.utc).isoformat()}__{uuid.uuid4().hex[:6]}"
+def manual_run_id(origin: str = "manual") -> str:
+    """Run id for work started outside Airflow (the CLI: manual, the REST API: api), in Airflow's own style."""
+    return f"{origin}__{datetime.now(timezone.utc).isoformat()}__{uuid.uuid4().hex[:6]}"
 
 
 @contextmanager

@@ -150,6 +150,16 @@ def mlflow_store(tmp_path, monkeypatch) -> str:
 
 
 @pytest.fixture
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on right now (for servers a test starts)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
 def http_server():
     """Starts local HTTP servers for doubles of outside services (Slack, Airflow's REST API):
     `http_server(respond)` returns the base URL; respond(method, path, headers, raw_body) -> (status, headers, body),

@@ -9,11 +9,13 @@ from fastapi import Depends, FastAPI, HTTPException, Query
 from fastapi.concurrency import run_in_threadpool
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import APIRoute
+from mlflow.exceptions import MlflowException
 from sqlalchemy import func, select, text
 
 from compose.settings import Settings, get_settings
 from db_handler import get_engine
 from db_handler.migrate import ensure_schema
+from db_handler.runs import manual_run_id
 from service import registry
 from service.api import dashboard
 from service.api.airflow_client import AirflowClient, AirflowError
@@ -129,8 +131,8 @@ def create_app() -> FastAPI:
     def promote(project: str, model: str, request: PromoteRequest) -> dict:
         _known_model(project, model)
         try:
-            event = registry.promote(get_engine(), project, model, request.version, request.reason, _api_run_id())
-        except Exception as error:  # noqa: BLE001 - an unknown version is the caller's mistake
+            event = registry.promote(get_engine(), project, model, request.version, request.reason, manual_run_id("api"))
+        except MlflowException as error:  # the registry has no such version
             raise HTTPException(404, f"cannot promote {model} v{request.version}: {_safe(error)}") from None
         return vars(event)
 
@@ -138,7 +140,7 @@ def create_app() -> FastAPI:
     def rollback(project: str, model: str, request: RollbackRequest) -> dict:
         _known_model(project, model)
         try:
-            return vars(registry.rollback(get_engine(), project, model, request.reason, _api_run_id()))
+            return vars(registry.rollback(get_engine(), project, model, request.reason, manual_run_id("api")))
         except LookupError as error:
             raise HTTPException(409, str(error)) from None
 
@@ -253,6 +255,3 @@ def _safe(error: Exception) -> str:
 def _ms(timestamp: int | None) -> str | None:
     return datetime.fromtimestamp(timestamp / 1000, tz=timezone.utc).isoformat() if timestamp else None
 
-
-def _api_run_id() -> str:
-    return f"api__{datetime.now(timezone.utc).isoformat()}"

@@ -2,7 +2,6 @@
 service served by uvicorn on loopback. Skipped where Chromium is not installed (.ci/run installs it)."""
 
 import shutil
-import socket
 import threading
 import time
 
@@ -17,12 +16,10 @@ pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is n
 
 
 @pytest.fixture
-def live_service(served, airflow_server):
+def live_service(served, airflow_server, free_port):
     from service.api.app import create_app
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port
     server = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -4,7 +4,6 @@ model's version must name its model id)."""
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,10 +14,8 @@ import pytest
 
 
 @pytest.fixture
-def mlflow_server(tmp_path, monkeypatch):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+def mlflow_server(tmp_path, monkeypatch, free_port):
+    port = free_port
     artifacts = tmp_path / "server-artifacts"
     command = [str(Path(sys.executable).parent / "mlflow"), "server", "--host", "127.0.0.1", "--port", str(port),
                "--workers", "1", "--backend-store-uri", f"sqlite:///{tmp_path / 'server.db'}",

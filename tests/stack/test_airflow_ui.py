@@ -24,7 +24,7 @@ pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is n
 
 
 @pytest.fixture
-def running_airflow(tmp_path, database, mlflow_store, monkeypatch):
+def running_airflow(tmp_path, database, mlflow_store, monkeypatch, free_port):
     """`airflow standalone` on a free port with a known admin password, over the test's results schema and
     MLflow store, with the smoke timeline's candles already stored."""
     from projects.crypto_forecast import run
@@ -32,7 +32,7 @@ def running_airflow(tmp_path, database, mlflow_store, monkeypatch):
 
     example = load_spec_from_config("smoke").example
     run.data(example.data_start, example.end, config="smoke")
-    port, password = _free_port(), "ui-test-password"
+    port, password = free_port, "ui-test-password"
     (tmp_path / "passwords.json").write_text(json.dumps({"admin": password}))
     url = f"http://127.0.0.1:{port}"
     env = {
@@ -96,14 +96,6 @@ def test_trigger_the_train_workflow_from_the_ui_and_see_it_succeed(running_airfl
     assert {task["state"] for task in client.task_instances(DAG_ID, run["dag_run_id"])} == {"success"}
     assert version_by_alias("crypto_forecast-KRW-BTC", CHAMPION) is not None
     assert (tmp_path / "airflow-train-run.png").stat().st_size > 20_000
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _wait(probe, timeout: float, process: subprocess.Popen | None, folder: Path):
