@@ -1,4 +1,4 @@
-.PHONY: setup demo regime-change test airflow-ui mlflow-ui api stack-check
+.PHONY: setup demo regime-change test lint airflow-ui mlflow-ui api stack-check
 
 setup:          ## .venv + Airflow metadata (safe to re-run)
 	scripts/setup.sh
@@ -8,6 +8,10 @@ demo: setup     ## the main job: the full loop through real Airflow DAG runs on 
 
 test: setup     ## the test suite
 	scripts/test.sh
+
+lint: setup     ## ruff: formatting and lint rules (pyproject.toml)
+	.venv/bin/ruff format --check .
+	.venv/bin/ruff check .
 
 airflow-ui:     ## Airflow UI on http://localhost:8080 (login printed by standalone)
 	bash -c 'source scripts/env.sh && airflow standalone'

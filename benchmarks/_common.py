@@ -37,10 +37,15 @@ def fresh_schema():
 def temporary_mlflow():
     """A temporary MLflow store and alerts log, set in the environment; yields its folder."""
     with tempfile.TemporaryDirectory() as home:
-        os.environ.update({
-            "MLOPS_ENV_FILE": os.devnull, "DATA_SOURCE": "replay", "MLFLOW_TRACKING_URI": f"sqlite:///{home}/mlflow.db",
-            "MLFLOW_ARTIFACT_LOCATION": Path(home, "mlruns").as_uri(), "ALERTS_LOG_FILE": f"{home}/alerts.log",
-        })  # fmt: skip
+        os.environ.update(
+            {
+                "MLOPS_ENV_FILE": os.devnull,
+                "DATA_SOURCE": "replay",
+                "MLFLOW_TRACKING_URI": f"sqlite:///{home}/mlflow.db",
+                "MLFLOW_ARTIFACT_LOCATION": Path(home, "mlruns").as_uri(),
+                "ALERTS_LOG_FILE": f"{home}/alerts.log",
+            }
+        )
         yield Path(home)
 
 

@@ -22,7 +22,6 @@ import time
 
 import httpx
 import numpy as np
-
 from _common import REPO_ROOT, isolated_stack, report
 
 
@@ -50,8 +49,10 @@ async def load(url: str, body: dict, clients: int, seconds: float, rate: float |
     per request than the service, on the same two cores, and measure itself."""
     host, port = url.removeprefix("http://").split(":")
     payload = json.dumps(body).encode()
-    request = (f"POST /projects/crypto_forecast/predict HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
-               f"Content-Length: {len(payload)}\r\n\r\n").encode() + payload  # fmt: skip
+    request = (
+        f"POST /projects/crypto_forecast/predict HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(payload)}\r\n\r\n"
+    ).encode() + payload
     latencies, failures = [], 0
     stop_at = time.perf_counter() + seconds
 
@@ -82,9 +83,15 @@ async def load(url: str, body: dict, clients: int, seconds: float, rate: float |
 def measure(url: str, body: dict, clients: int, seconds: float, rate: float | None) -> dict:
     latencies, failures = asyncio.run(load(url, body, clients, seconds, rate))
     ms = np.array(latencies) * 1000
-    return {"requests": len(ms), "failures": failures, "per_second": round(len(ms) / seconds, 1), "p50_ms": round(float(np.percentile(ms, 50)), 2),
-            "p90_ms": round(float(np.percentile(ms, 90)), 2), "p99_ms": round(float(np.percentile(ms, 99)), 2),
-            "max_ms": round(float(ms.max()), 2)}  # fmt: skip
+    return {
+        "requests": len(ms),
+        "failures": failures,
+        "per_second": round(len(ms) / seconds, 1),
+        "p50_ms": round(float(np.percentile(ms, 50)), 2),
+        "p90_ms": round(float(np.percentile(ms, 90)), 2),
+        "p99_ms": round(float(np.percentile(ms, 99)), 2),
+        "max_ms": round(float(ms.max()), 2),
+    }
 
 
 def main() -> None:
@@ -106,8 +113,13 @@ def main() -> None:
 
         process, url = start_service()
         try:
-            httpx.post(f"{url}/projects/crypto_forecast/predict", json=body, timeout=60).raise_for_status()  # loads the champion
-            bounded = {float(rate): measure(url, body, args.clients, args.seconds, float(rate)) for rate in args.rates.split(",")}
+            httpx.post(
+                f"{url}/projects/crypto_forecast/predict", json=body, timeout=60
+            ).raise_for_status()  # loads the champion
+            bounded = {
+                float(rate): measure(url, body, args.clients, args.seconds, float(rate))
+                for rate in args.rates.split(",")
+            }
             saturated = measure(url, body, args.clients, args.seconds, None)
         finally:
             process.terminate()
@@ -116,10 +128,13 @@ def main() -> None:
     rows = [(f"bounded, {args.clients} x {rate:g}/s", _line(figures)) for rate, figures in bounded.items()]
     report(
         f"/predict, one row, {args.clients} concurrent clients on loopback, one uvicorn worker (target p99 <= 50 ms)",
-        [*rows, ("saturated (closed loop)", _line(saturated)),
-         ("non-200 answers", str(sum(f["failures"] for f in [*bounded.values(), saturated])))],
+        [
+            *rows,
+            ("saturated (closed loop)", _line(saturated)),
+            ("non-200 answers", str(sum(f["failures"] for f in [*bounded.values(), saturated]))),
+        ],
         {"benchmark": "api_latency", "clients": args.clients, "bounded": bounded, "saturated": saturated},
-    )  # fmt: skip
+    )
 
 
 def _line(figures: dict) -> str:

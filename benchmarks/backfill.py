@@ -43,19 +43,29 @@ def main() -> None:
     rows = first["rows_written"]
     best = min(backfills)
     figures = {
-        "rows": rows, "candles": first["tables"]["raw_candles"]["written"],
-        "backfill_first_s": round(backfills[0], 3), "backfill_best_s": round(best, 3),
-        "rows_per_s": round(rows / best), "rerun_best_s": round(min(reruns), 3), "rerun_changed_rows": 0,
-        "to_sql_s": round(to_sql, 3), "to_sql_over_stage": round(to_sql / best, 2), "peak_rss_mb": round(peak_rss_mb()),
-    }  # fmt: skip
-    report("backfill of the shipped history through run.data (raw + features, PostgreSQL)", [
-        ("rows written (raw + features)", f"{rows:,}"),
-        ("backfill, first / best of " + str(repeat), f"{backfills[0]:.2f} s / {best:.2f} s  (target <= 5 s)"),
-        ("throughput", f"{rows / best:,.0f} rows/s"),
-        ("rerun, best (0 rows changed)", f"{min(reruns):.2f} s  (target <= 3 s)"),
-        ("same rows via DataFrame.to_sql append", f"{to_sql:.2f} s = {to_sql / best:.2f}x the stage's time"),
-        ("peak RSS", f"{peak_rss_mb():.0f} MB"),
-    ], figures)  # fmt: skip
+        "rows": rows,
+        "candles": first["tables"]["raw_candles"]["written"],
+        "backfill_first_s": round(backfills[0], 3),
+        "backfill_best_s": round(best, 3),
+        "rows_per_s": round(rows / best),
+        "rerun_best_s": round(min(reruns), 3),
+        "rerun_changed_rows": 0,
+        "to_sql_s": round(to_sql, 3),
+        "to_sql_over_stage": round(to_sql / best, 2),
+        "peak_rss_mb": round(peak_rss_mb()),
+    }
+    report(
+        "backfill of the shipped history through run.data (raw + features, PostgreSQL)",
+        [
+            ("rows written (raw + features)", f"{rows:,}"),
+            ("backfill, first / best of " + str(repeat), f"{backfills[0]:.2f} s / {best:.2f} s  (target <= 5 s)"),
+            ("throughput", f"{rows / best:,.0f} rows/s"),
+            ("rerun, best (0 rows changed)", f"{min(reruns):.2f} s  (target <= 3 s)"),
+            ("same rows via DataFrame.to_sql append", f"{to_sql:.2f} s = {to_sql / best:.2f}x the stage's time"),
+            ("peak RSS", f"{peak_rss_mb():.0f} MB"),
+        ],
+        figures,
+    )
 
 
 def _tables(engine):

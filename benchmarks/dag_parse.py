@@ -28,8 +28,12 @@ def parse_seconds(dag_file: Path, home: Path, heavy: bool) -> float:
     folder = Path(tempfile.mkdtemp(dir=home))
     source = dag_file.read_text()
     (folder / dag_file.name).write_text(HEAVY_IMPORTS + source if heavy else source)
-    env = {**os.environ, "AIRFLOW_HOME": str(home), "AIRFLOW__CORE__DAGS_FOLDER": str(folder),
-           "AIRFLOW__CORE__LOAD_EXAMPLES": "False"}  # fmt: skip
+    env = {
+        **os.environ,
+        "AIRFLOW_HOME": str(home),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(folder),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+    }
     out = subprocess.run([AIRFLOW, "dags", "report", "-o", "json"], env=env, capture_output=True, text=True, check=True)
     shutil.rmtree(folder)
     [entry] = json.loads(out.stdout.strip().splitlines()[-1])
@@ -42,19 +46,29 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     repeat = parser.parse_args().repeat
     with tempfile.TemporaryDirectory() as home:
-        subprocess.run([AIRFLOW, "db", "migrate"], env={**os.environ, "AIRFLOW_HOME": home}, capture_output=True, check=True)
+        subprocess.run(
+            [AIRFLOW, "db", "migrate"], env={**os.environ, "AIRFLOW_HOME": home}, capture_output=True, check=True
+        )
         results = {}
         for dag_file in sorted((REPO_ROOT / "dags").glob("*_wf.py")):
             thin = statistics.median(parse_seconds(dag_file, Path(home), heavy=False) for _ in range(repeat))
             heavy = statistics.median(parse_seconds(dag_file, Path(home), heavy=True) for _ in range(repeat))
-            results[dag_file.name] = {"thin_ms": round(thin * 1000, 1), "heavy_ms": round(heavy * 1000, 1),
-                                      "heavy_over_thin": round(heavy / thin, 1)}  # fmt: skip
-    rows = [(name, f"{r['thin_ms']:6.1f} ms   heavy twin {r['heavy_ms']:7.1f} ms   ratio {r['heavy_over_thin']}x")
-            for name, r in results.items()]  # fmt: skip
+            results[dag_file.name] = {
+                "thin_ms": round(thin * 1000, 1),
+                "heavy_ms": round(heavy * 1000, 1),
+                "heavy_over_thin": round(heavy / thin, 1),
+            }
+    rows = [
+        (name, f"{r['thin_ms']:6.1f} ms   heavy twin {r['heavy_ms']:7.1f} ms   ratio {r['heavy_over_thin']}x")
+        for name, r in results.items()
+    ]
     worst = max(r["thin_ms"] for r in results.values())
     rows.append(("slowest DAG file", f"{worst:.1f} ms (target <= 50 ms)"))
-    report(f"DAG file parse time, `airflow dags report`, median of {repeat} fresh processes", rows,
-           {"files": results, "slowest_thin_ms": worst})  # fmt: skip
+    report(
+        f"DAG file parse time, `airflow dags report`, median of {repeat} fresh processes",
+        rows,
+        {"files": results, "slowest_thin_ms": worst},
+    )
 
 
 if __name__ == "__main__":

@@ -50,18 +50,30 @@ def main() -> None:
     for day in SHIFT_HOURS:
         t0 = pd.Timestamp(day, tz="UTC")
         outcomes.append(_one_shift(history, t0, hours, Quick.name))
-        print(f"  shift at {day}: detected after {outcomes[-1]['delay']} runs; false alarms "
-              f"{outcomes[-1]['false_alarms']}/{hours}; first decisions {outcomes[-1]['first_shifted_decision']}")  # fmt: skip
+        print(
+            f"  shift at {day}: detected after {outcomes[-1]['delay']} runs; false alarms "
+            f"{outcomes[-1]['false_alarms']}/{hours}; first decisions {outcomes[-1]['first_shifted_decision']}"
+        )
 
     delays = [o["delay"] for o in outcomes if o["delay"] is not None]
     false_alarms = sum(o["false_alarms"] for o in outcomes)
     runs = hours * len(outcomes)
-    report(f"drift/decay detection after a volatility x3 shift ({len(outcomes)} shift hours, {hours} hourly runs each)", [
-        ("detected", f"{len(delays)}/{len(outcomes)} shifts within {hours} runs"),
-        ("delay, median / worst", f"{np.median(delays):.0f} / {max(delays)} hourly runs (target <= 24)" if delays else "-"),
-        ("false alarms on unshifted data", f"{false_alarms}/{runs} runs ({false_alarms / runs:.1%})"),
-    ], {"shifts": outcomes, "median_delay_runs": float(np.median(delays)) if delays else None,
-        "false_alarm_rate": false_alarms / runs})  # fmt: skip
+    report(
+        f"drift/decay detection after a volatility x3 shift ({len(outcomes)} shift hours, {hours} hourly runs each)",
+        [
+            ("detected", f"{len(delays)}/{len(outcomes)} shifts within {hours} runs"),
+            (
+                "delay, median / worst",
+                f"{np.median(delays):.0f} / {max(delays)} hourly runs (target <= 24)" if delays else "-",
+            ),
+            ("false alarms on unshifted data", f"{false_alarms}/{runs} runs ({false_alarms / runs:.1%})"),
+        ],
+        {
+            "shifts": outcomes,
+            "median_delay_runs": float(np.median(delays)) if delays else None,
+            "false_alarm_rate": false_alarms / runs,
+        },
+    )
 
 
 def _one_shift(history: pd.DataFrame, t0: pd.Timestamp, hours: int, config: str) -> dict:
@@ -86,14 +98,17 @@ def _one_shift(history: pd.DataFrame, t0: pd.Timestamp, hours: int, config: str)
                     if trained["decision"] != "promoted":  # monitoring is measured here, not the gate
                         promote(get_engine(), "crypto_forecast", trained["model"], trained["version"], "benchmark")
                 run.inference(t0.isoformat(), end.isoformat(), config=config)
-                decisions[copy] = [run.monitor((t0 + pd.Timedelta(hours=h)).isoformat(), config=config)["decision"]
-                                   for h in range(1, hours + 1)]  # fmt: skip
+                decisions[copy] = [
+                    run.monitor((t0 + pd.Timedelta(hours=h)).isoformat(), config=config)["decision"]
+                    for h in range(1, hours + 1)
+                ]
     alarm_runs = [h for h, decision in enumerate(decisions["shifted"], start=1) if decision in ALERTING]
     return {
-        "t0": t0.isoformat(), "delay": alarm_runs[0] if alarm_runs else None,
+        "t0": t0.isoformat(),
+        "delay": alarm_runs[0] if alarm_runs else None,
         "false_alarms": sum(decision in ALERTING for decision in decisions["real"]),
         "first_shifted_decision": decisions["shifted"][alarm_runs[0] - 1] if alarm_runs else None,
-    }  # fmt: skip
+    }
 
 
 if __name__ == "__main__":

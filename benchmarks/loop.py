@@ -22,28 +22,36 @@ from _common import REPO_ROOT, isolated_stack, report
 
 def main_command_seconds() -> float:
     with tempfile.TemporaryDirectory() as home:
-        env = {**os.environ, "AIRFLOW_HOME": f"{home}/airflow", "EMBEDDED_PG_DIR": f"{home}/pg",
-               "MLFLOW_TRACKING_URI": f"sqlite:///{home}/mlflow.db", "MLFLOW_ARTIFACT_LOCATION": Path(home, "mlruns").as_uri(),
-               "ALERTS_LOG_FILE": f"{home}/alerts.log"}  # fmt: skip
+        env = {
+            **os.environ,
+            "AIRFLOW_HOME": f"{home}/airflow",
+            "EMBEDDED_PG_DIR": f"{home}/pg",
+            "MLFLOW_TRACKING_URI": f"sqlite:///{home}/mlflow.db",
+            "MLFLOW_ARTIFACT_LOCATION": Path(home, "mlruns").as_uri(),
+            "ALERTS_LOG_FILE": f"{home}/alerts.log",
+        }
         env.pop("DATABASE_URL", None)
         began = time.perf_counter()
         subprocess.run(["make", "demo"], cwd=REPO_ROOT, env=env, check=True, capture_output=True)
         seconds = time.perf_counter() - began
-        subprocess.run([str(REPO_ROOT / ".venv/bin/python"), "-m", "db_handler.embedded", "stop"], env=env,
-                       cwd=REPO_ROOT, capture_output=True)  # fmt: skip
+        subprocess.run(
+            [str(REPO_ROOT / ".venv/bin/python"), "-m", "db_handler.embedded", "stop"],
+            env=env,
+            cwd=REPO_ROOT,
+            capture_output=True,
+        )
     return seconds
 
 
 def inference_throughput() -> dict:
+    import mlflow
     import numpy as np
     import pandas as pd
 
+    from db_handler import get_engine
     from projects.crypto_forecast import run
     from projects.crypto_forecast.configs import Default, TrainConfig
     from projects.crypto_forecast.core.inference import forecast
-    import mlflow
-
-    from db_handler import get_engine
     from projects.crypto_forecast.utils.queries import read_features
     from service.registry import promote
 
@@ -74,9 +82,10 @@ def inference_throughput() -> dict:
             predicted = model.predict(rows[spec.features.columns])["predicted_log_return"].to_numpy()
             predict_only = time.perf_counter() - began
             figures[spec.train.candidates[0]] = {
-                "forecasts": result["forecasts"], "end_to_end_per_s": round(result["forecasts"] / end_to_end),
+                "forecasts": result["forecasts"],
+                "end_to_end_per_s": round(result["forecasts"] / end_to_end),
                 "predict_only_per_s": round(np.isfinite(predicted).sum() / predict_only),
-            }  # fmt: skip
+            }
     return figures
 
 
@@ -88,6 +97,11 @@ if __name__ == "__main__":
     throughput = inference_throughput()
     rows = [] if main_seconds is None else [("make demo, fresh state", f"{main_seconds:.0f} s (target <= 180 s)")]
     for model, values in throughput.items():
-        rows.append((f"inference, {model} champion", f"{values['end_to_end_per_s']:,} forecasts/s with the upsert, "
-                     f"{values['predict_only_per_s']:,}/s predict alone ({values['forecasts']:,} hours)"))  # fmt: skip
+        rows.append(
+            (
+                f"inference, {model} champion",
+                f"{values['end_to_end_per_s']:,} forecasts/s with the upsert, "
+                f"{values['predict_only_per_s']:,}/s predict alone ({values['forecasts']:,} hours)",
+            )
+        )
     report("the main loop and batch inference", rows, {"main_command_s": main_seconds, "inference": throughput})

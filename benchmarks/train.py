@@ -44,12 +44,19 @@ def measure(candidate: str) -> dict:
     predicted = forecaster.predict_log_returns(frame)[test]
     scores = score_models(frame["close"].to_numpy()[test], frame["target_close"].to_numpy()[test], {"model": predicted})
     return {
-        "candidate": candidate, "train_rows": int((frame["split"] == "train").sum()), "test_rows": int(test.sum()),
-        "load_s": round(loaded - began, 2), "fit_s": round(fitted - loaded, 2), "peak_rss_mb": round(peak_rss_mb()),
-        "test_mae": round(scores["model"]["mae"]), "naive_mae": round(scores["naive"]["mae"]),
-        "skill": round(scores["model"]["skill"], 4), "directional_accuracy": round(scores["model"]["directional_accuracy"], 3),
-        "test_window": f"{bounds.test_start:%Y-%m-%d} .. {bounds.end:%Y-%m-%d}", "finite": bool(np.isfinite(predicted).all()),
-    }  # fmt: skip
+        "candidate": candidate,
+        "train_rows": int((frame["split"] == "train").sum()),
+        "test_rows": int(test.sum()),
+        "load_s": round(loaded - began, 2),
+        "fit_s": round(fitted - loaded, 2),
+        "peak_rss_mb": round(peak_rss_mb()),
+        "test_mae": round(scores["model"]["mae"]),
+        "naive_mae": round(scores["naive"]["mae"]),
+        "skill": round(scores["model"]["skill"], 4),
+        "directional_accuracy": round(scores["model"]["directional_accuracy"], 3),
+        "test_window": f"{bounds.test_start:%Y-%m-%d} .. {bounds.end:%Y-%m-%d}",
+        "finite": bool(np.isfinite(predicted).all()),
+    }
 
 
 def main() -> None:
@@ -63,20 +70,31 @@ def main() -> None:
             run.data(*FULL_HISTORY, source="replay")
         results = []
         for candidate in CANDIDATES:
-            child = subprocess.run([sys.executable, __file__, candidate], capture_output=True, text=True, env=os.environ)
+            child = subprocess.run(
+                [sys.executable, __file__, candidate], capture_output=True, text=True, env=os.environ
+            )
             if child.returncode != 0:
                 sys.exit(f"{candidate} failed:\n{child.stderr[-3000:]}")
             results.append(json.loads(child.stdout.strip().splitlines()[-1]))
     rows = []
     for r in results:
         family = CANDIDATES[r["candidate"]]
-        rows.append((f"{r['candidate']} ({family})",
-                     f"fit {r['fit_s']:6.1f} s (target <= {TARGETS[family]} s), peak RSS {r['peak_rss_mb']:5} MB "
-                     f"(target <= 2048), skill {r['skill']:+.4f}, direction {r['directional_accuracy']:.3f}"))  # fmt: skip
-    rows.append(("rows", f"{results[0]['train_rows']:,} train, {results[0]['test_rows']:,} test ({results[0]['test_window']})"))
+        rows.append(
+            (
+                f"{r['candidate']} ({family})",
+                f"fit {r['fit_s']:6.1f} s (target <= {TARGETS[family]} s), peak RSS {r['peak_rss_mb']:5} MB "
+                f"(target <= 2048), skill {r['skill']:+.4f}, direction {r['directional_accuracy']:.3f}",
+            )
+        )
+    rows.append(
+        ("rows", f"{results[0]['train_rows']:,} train, {results[0]['test_rows']:,} test ({results[0]['test_window']})")
+    )
     rows.append(("naive MAE on the test window", f"{results[0]['naive_mae']:,} KRW"))
-    report("training on the full shipped history; skill = 1 - MAE/MAE_naive on the last 90 days", rows,
-           {"candidates": results})  # fmt: skip
+    report(
+        "training on the full shipped history; skill = 1 - MAE/MAE_naive on the last 90 days",
+        rows,
+        {"candidates": results},
+    )
 
 
 if __name__ == "__main__":

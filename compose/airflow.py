@@ -1,7 +1,7 @@
 """Defaults the workflows share (compose/workflows.py). Imported at DAG parse time, so it stays light: no pandas,
 MLflow or SQLAlchemy."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from airflow.sdk import Param
@@ -19,7 +19,7 @@ DEFAULT_ARGS: dict[str, Any] = {
 DAG_CALLBACKS: dict[str, Any] = {"on_success_callback": on_success}
 # Scheduling anchor only (catchup is off): early enough that a run for any historical logical date, e.g. a
 # replay of 2017 candles, still has its tasks (Airflow silently skips tasks that start after a run's date).
-START_DATE = datetime(2017, 1, 1, tzinfo=timezone.utc)
+START_DATE = datetime(2017, 1, 1, tzinfo=UTC)
 
 INTERVAL_PARAMS_HELP = "ISO 8601 UTC; leave empty to use the run's data interval"
 CONFIG_PARAM = Param("default", type="string", description="config set of the project (configs/project.py)")

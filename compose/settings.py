@@ -63,7 +63,11 @@ class Settings(BaseSettings):
         server's own (it proxies them to its artifact store, e.g. S3); else a folder under artifacts/."""
         if self.mlflow_artifact_location:
             return self.mlflow_artifact_location
-        return None if self.mlflow_tracking_uri.startswith(("http://", "https://")) else (ARTIFACTS_DIR / "mlruns").as_uri()
+        return (
+            None
+            if self.mlflow_tracking_uri.startswith(("http://", "https://"))
+            else (ARTIFACTS_DIR / "mlruns").as_uri()
+        )
 
 
 def get_settings() -> Settings:

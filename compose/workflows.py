@@ -15,9 +15,8 @@ the REST API, monitoring's retrain trigger, or Assets): for stacks that replay p
 DAG would otherwise run its latest real-time interval, which the replayed data does not cover.
 """
 
-import os
-
 import importlib
+import os
 from typing import Any
 
 from airflow.providers.standard.operators.trigger_dagrun import TriggerDagRunOperator
@@ -38,8 +37,12 @@ def data_workflow(project: str, schedule: Any, extra_params: dict[str, Param] | 
     """Data for each interval -> raw table -> features table; emits the features Asset with the interval."""
     features = features_asset(project)
 
-    @dag(dag_id=f"{project}_data_wf", schedule=_time_schedule(schedule), params={**_interval_params(), **(extra_params or {})},
-         **_common(project, "data"))  # fmt: skip
+    @dag(
+        dag_id=f"{project}_data_wf",
+        schedule=_time_schedule(schedule),
+        params={**_interval_params(), **(extra_params or {})},
+        **_common(project, "data"),
+    )
     def data_wf():
         @task(outlets=[features])
         def load_and_preprocess(**context) -> dict:
@@ -56,11 +59,19 @@ def data_workflow(project: str, schedule: Any, extra_params: dict[str, Param] | 
 def train_workflow(project: str, schedule: Any):
     """Candidates as parallel mapped tasks, then evaluate against champion and baseline, register, gate."""
 
-    @dag(dag_id=f"{project}_train_wf", schedule=_time_schedule(schedule), max_active_runs=1, **_common(project, "train"), params={
-        "reason": Param(None, type=["null", "string"], description="why (drift, decay, manual); empty: the run type"),
-        "end": Param(None, type=["null", "string"], description=f"end of the data window; {INTERVAL_PARAMS_HELP}"),
-        "config": CONFIG_PARAM,
-    })  # fmt: skip
+    @dag(
+        dag_id=f"{project}_train_wf",
+        schedule=_time_schedule(schedule),
+        max_active_runs=1,
+        **_common(project, "train"),
+        params={
+            "reason": Param(
+                None, type=["null", "string"], description="why (drift, decay, manual); empty: the run type"
+            ),
+            "end": Param(None, type=["null", "string"], description=f"end of the data window; {INTERVAL_PARAMS_HELP}"),
+            "config": CONFIG_PARAM,
+        },
+    )
     def train_wf():
         @task
         def prepare(**context) -> dict:
@@ -68,8 +79,9 @@ def train_workflow(project: str, schedule: Any):
             return _stage(project, "train_prepare")(
                 end=params["end"] or context["data_interval_end"].isoformat(),
                 reason=params["reason"] or getattr(context["dag_run"].run_type, "value", "manual"),
-                config=params["config"], run_id=context["run_id"],
-            )  # fmt: skip
+                config=params["config"],
+                run_id=context["run_id"],
+            )
 
         @task
         def plan_candidates(prepared: dict) -> list[dict]:
@@ -83,9 +95,11 @@ def train_workflow(project: str, schedule: Any):
         @task
         def evaluate_and_promote(prepared: dict, results: list, **context) -> dict:
             return _stage(project, "train_select")(
-                prepared, [results[i] for i in range(len(results))], config=context["params"]["config"],
+                prepared,
+                [results[i] for i in range(len(results))],
+                config=context["params"]["config"],
                 run_id=context["run_id"],
-            )  # fmt: skip
+            )
 
         prepared = prepare()
         evaluate_and_promote(prepared, train_candidate.expand_kwargs(plan_candidates(prepared)))
@@ -97,8 +111,12 @@ def inference_workflow(project: str):
     """The champion predicts for each interval the data workflow finished; emits the predictions Asset."""
     predictions = predictions_asset(project)
 
-    @dag(dag_id=f"{project}_inference_wf", schedule=[features_asset(project)], params=_interval_params(),
-         **_common(project, "inference"))  # fmt: skip
+    @dag(
+        dag_id=f"{project}_inference_wf",
+        schedule=[features_asset(project)],
+        params=_interval_params(),
+        **_common(project, "inference"),
+    )
     def inference_wf():
         @task(outlets=[predictions])
         def predict_with_champion(**context) -> dict:
@@ -109,8 +127,12 @@ def inference_workflow(project: str):
             start, end = interval_of(context)
             try:
                 summary = _stage(project, "inference")(
-                    start=start, end=end, run_id=context["run_id"], dag_id=context["dag"].dag_id, **_stage_params(context)
-                )  # fmt: skip
+                    start=start,
+                    end=end,
+                    run_id=context["run_id"],
+                    dag_id=context["dag"].dag_id,
+                    **_stage_params(context),
+                )
             except NoChampion as error:
                 raise AirflowFailException(str(error)) from None  # retrying cannot create a champion
             context["outlet_events"][predictions].extra = {"start": start, "end": end}
@@ -125,15 +147,24 @@ def monitoring_workflow(project: str):
     """Decay and drift; Slack is told inside the stage; on request the train workflow is triggered with the
     reasons (the cooldown is already applied by the stage)."""
 
-    @dag(dag_id=f"{project}_monitoring_wf", schedule=[predictions_asset(project)], **_common(project, "monitoring"),
-         params={"end": Param(None, type=["null", "string"], description=f"end of the monitored windows; {INTERVAL_PARAMS_HELP}"),
-                 "config": CONFIG_PARAM})  # fmt: skip
+    @dag(
+        dag_id=f"{project}_monitoring_wf",
+        schedule=[predictions_asset(project)],
+        **_common(project, "monitoring"),
+        params={
+            "end": Param(
+                None, type=["null", "string"], description=f"end of the monitored windows; {INTERVAL_PARAMS_HELP}"
+            ),
+            "config": CONFIG_PARAM,
+        },
+    )
     def monitoring_wf():
         @task
         def monitor(**context) -> dict:
             _, end = interval_of(context)
-            return _stage(project, "monitor")(end=end, run_id=context["run_id"], dag_id=context["dag"].dag_id,
-                                              config=context["params"]["config"])  # fmt: skip
+            return _stage(project, "monitor")(
+                end=end, run_id=context["run_id"], dag_id=context["dag"].dag_id, config=context["params"]["config"]
+            )
 
         @task.short_circuit
         def retrain_needed(summary: dict) -> bool:
@@ -160,8 +191,13 @@ def _time_schedule(schedule: Any) -> Any:
 
 
 def _common(project: str, kind: str) -> dict[str, Any]:
-    return {"start_date": START_DATE, "catchup": False, "default_args": DEFAULT_ARGS, "tags": [project, kind],
-            **DAG_CALLBACKS}  # fmt: skip
+    return {
+        "start_date": START_DATE,
+        "catchup": False,
+        "default_args": DEFAULT_ARGS,
+        "tags": [project, kind],
+        **DAG_CALLBACKS,
+    }
 
 
 def _interval_params() -> dict[str, Param]:

@@ -11,5 +11,7 @@ from compose.workflows import data_workflow
 dag = data_workflow(
     "crypto_forecast",
     schedule=CronDataIntervalTimetable("0 * * * *", timezone="UTC"),
-    extra_params={"source": Param(None, type=["null", "string"], description="upbit | replay | PATH.csv; empty: DATA_SOURCE")},
+    extra_params={
+        "source": Param(None, type=["null", "string"], description="upbit | replay | PATH.csv; empty: DATA_SOURCE")
+    },
 )

@@ -1,8 +1,8 @@
 """SQLAlchemy engine and transactions for the results database."""
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import Iterator
 
 from sqlalchemy import Connection, Engine, create_engine, event
 

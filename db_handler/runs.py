@@ -1,10 +1,11 @@
 """Bookkeeping of stage runs in the workflow_runs table."""
 
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Any, Iterator
+from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Engine
 
@@ -19,7 +20,7 @@ class StageRun:
     run_id: str
     interval_start: datetime | None
     interval_end: datetime | None
-    started_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     rows_written: int = 0
     rows_unchanged: int = 0
     summary: dict[str, Any] = field(default_factory=dict)
@@ -35,7 +36,7 @@ class StageRun:
             "rows_written": self.rows_written,
             "rows_unchanged": self.rows_unchanged,
             "started_at": self.started_at,
-            "ended_at": None if status == "running" else datetime.now(timezone.utc),
+            "ended_at": None if status == "running" else datetime.now(UTC),
             "error": error,
             "summary": self.summary or None,
         }
@@ -43,7 +44,7 @@ class StageRun:
 
 def manual_run_id(origin: str = "manual") -> str:
     """Run id for work started outside Airflow (the CLI: manual, the REST API: api), in Airflow's own style."""
-    return f"{origin}__{datetime.now(timezone.utc).isoformat()}__{uuid.uuid4().hex[:6]}"
+    return f"{origin}__{datetime.now(UTC).isoformat()}__{uuid.uuid4().hex[:6]}"
 
 
 @contextmanager

@@ -2,8 +2,9 @@
 
 import math
 import uuid
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import Connection, Table, column, or_, select, table, text
@@ -77,10 +78,16 @@ def _copy_then_upsert(conn: Connection, target: Table, frame: pd.DataFrame, key,
     stage_name = f"stage_{target.name}_{uuid.uuid4().hex[:8]}"
     quoted = ", ".join(f'"{name}"' for name in frame.columns)
     conn.execute(text(f'CREATE TEMP TABLE "{stage_name}" AS SELECT {quoted} FROM "{target.name}" WITH NO DATA'))
-    type_oids = conn.execute(
-        text("SELECT atttypid FROM pg_attribute WHERE attrelid = CAST(:name AS regclass) AND attnum > 0 ORDER BY attnum"),
-        {"name": stage_name},
-    ).scalars().all()
+    type_oids = (
+        conn.execute(
+            text(
+                "SELECT atttypid FROM pg_attribute WHERE attrelid = CAST(:name AS regclass) AND attnum > 0 ORDER BY attnum"
+            ),
+            {"name": stage_name},
+        )
+        .scalars()
+        .all()
+    )
     driver_cursor = conn.connection.driver_connection.cursor()
     with driver_cursor.copy(f'COPY "{stage_name}" ({quoted}) FROM STDIN WITH (FORMAT binary)') as copy:
         copy.set_types(type_oids)

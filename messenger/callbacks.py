@@ -18,14 +18,19 @@ def on_failure(context: dict) -> None:
         error = str(context.get("exception") or "unknown error").strip().splitlines()
         links = {"Task log": ti.log_url} if getattr(ti, "log_url", None) else {}
         links["Airflow run"] = airflow_run_url(dag_id, run_id)
-        notify(Alert(
-            project=_project(dag_id), kind="failure", severity="alert",
-            title=f"{dag_id}.{task_id} failed (try {try_number})",
-            dedup_key=f"failure:{dag_id}:{run_id}:{task_id}:{try_number}",
-            fields={"DAG": dag_id, "task": task_id, "try": str(try_number), "run": run_id},
-            lines=[error[0][:500] if error else "unknown error"], links=links,
-        ))  # fmt: skip
-    except Exception:  # noqa: BLE001
+        notify(
+            Alert(
+                project=_project(dag_id),
+                kind="failure",
+                severity="alert",
+                title=f"{dag_id}.{task_id} failed (try {try_number})",
+                dedup_key=f"failure:{dag_id}:{run_id}:{task_id}:{try_number}",
+                fields={"DAG": dag_id, "task": task_id, "try": str(try_number), "run": run_id},
+                lines=[error[0][:500] if error else "unknown error"],
+                links=links,
+            )
+        )
+    except Exception:
         log.exception("failure callback could not send its alert")
 
 
@@ -42,12 +47,16 @@ def on_success(context: dict) -> None:
         started, ended = getattr(dag_run, "start_date", None), getattr(dag_run, "end_date", None)
         duration = f"{(ended - started).total_seconds():.0f} s" if started and ended else "?"
         alert = Alert(
-            project=_project(dag_id), kind="success", severity="info", title=f"{dag_id} succeeded",
-            dedup_key=f"success:{dag_id}:{run_id}", fields={"DAG": dag_id, "run": run_id, "duration": duration},
+            project=_project(dag_id),
+            kind="success",
+            severity="info",
+            title=f"{dag_id} succeeded",
+            dedup_key=f"success:{dag_id}:{run_id}",
+            fields={"DAG": dag_id, "run": run_id, "duration": duration},
             links={"Airflow run": airflow_run_url(dag_id, run_id)},
-        )  # fmt: skip
+        )
         notify(alert, console_only=not get_settings().slack_notify_success)
-    except Exception:  # noqa: BLE001
+    except Exception:
         log.exception("success callback could not send its summary")
 
 

@@ -8,7 +8,7 @@ import json
 import logging
 import time
 from dataclasses import asdict, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.error import URLError
 
 from slack_sdk import WebClient
@@ -48,18 +48,31 @@ def notify(alert: Alert, engine: Engine | None = None, console_only: bool = Fals
     if delivery.error:
         delivery = replace(delivery, error=_without_secrets(delivery.error, settings))
     if delivery.status == "failed":
-        log.warning("alert %r not delivered to %s after %d attempt(s): %s", alert.title, delivery.channel,
-                    delivery.attempts, delivery.error)  # fmt: skip
+        log.warning(
+            "alert %r not delivered to %s after %d attempt(s): %s",
+            alert.title,
+            delivery.channel,
+            delivery.attempts,
+            delivery.error,
+        )
     _record(engine, alert, delivery, attempts_before=previous.attempts if previous else 0)
     return delivery
 
 
 def _deliver(alert: Alert, settings: Settings) -> Delivery:
     if settings.slack_bot_token and settings.slack_channel:
-        client = WebClient(token=settings.slack_bot_token.get_secret_value(), base_url=settings.slack_api_url,
-                           timeout=10, retry_handlers=[])  # fmt: skip
-        send = lambda: client.chat_postMessage(channel=settings.slack_channel, text=plain_text(alert), blocks=blocks(alert))  # noqa: E731
-        return _with_retries("slack_bot", send)
+        client = WebClient(
+            token=settings.slack_bot_token.get_secret_value(),
+            base_url=settings.slack_api_url,
+            timeout=10,
+            retry_handlers=[],
+        )
+        return _with_retries(
+            "slack_bot",
+            lambda: client.chat_postMessage(
+                channel=settings.slack_channel, text=plain_text(alert), blocks=blocks(alert)
+            ),
+        )
     if settings.slack_webhook_url:
         webhook = WebhookClient(settings.slack_webhook_url.get_secret_value(), timeout=10, retry_handlers=[])
 
@@ -90,8 +103,12 @@ def _with_retries(channel: str, send) -> Delivery:
         except _Retryable as error:
             if attempt == MAX_ATTEMPTS:
                 return Delivery(channel, "failed", attempt, str(error))
-            time.sleep(min(error.retry_after if error.retry_after is not None else BACKOFF_SECONDS * 2 ** (attempt - 1),
-                           MAX_RETRY_AFTER_SECONDS))  # fmt: skip
+            time.sleep(
+                min(
+                    error.retry_after if error.retry_after is not None else BACKOFF_SECONDS * 2 ** (attempt - 1),
+                    MAX_RETRY_AFTER_SECONDS,
+                )
+            )
         except Exception as error:  # a message Slack rejects outright: retrying cannot help
             return Delivery(channel, "failed", attempt, f"{type(error).__name__}: {error}")
     raise AssertionError("unreachable")
@@ -120,7 +137,7 @@ def _to_console_and_file(alert: Alert, settings: Settings) -> Delivery:
     try:
         settings.alerts_log_file.parent.mkdir(parents=True, exist_ok=True)
         with settings.alerts_log_file.open("a", encoding="utf-8") as handle:
-            handle.write(json.dumps({"at": datetime.now(timezone.utc).isoformat(), **asdict(alert)}) + "\n")
+            handle.write(json.dumps({"at": datetime.now(UTC).isoformat(), **asdict(alert)}) + "\n")
     except OSError as error:
         return Delivery("console", "failed", 1, f"alerts log not writable: {error}")
     return Delivery("console", "logged", 1)
@@ -135,7 +152,7 @@ def _engine_or_none(engine: Engine | None) -> Engine | None:
             engine = get_engine()
         ensure_schema(engine)
         return engine
-    except Exception as error:  # noqa: BLE001 - any database trouble just means "do not record"
+    except Exception as error:
         log.warning("alerts will not be recorded: results database unavailable (%s)", type(error).__name__)
         return None
 
@@ -154,15 +171,23 @@ def _recorded(engine: Engine | None, alert: Alert) -> Delivery | None:
 def _record(engine: Engine | None, alert: Alert, delivery: Delivery, attempts_before: int) -> None:
     if engine is None:
         return
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     row = {
-        "project": alert.project, "dedup_key": alert.dedup_key, "kind": alert.kind, "severity": alert.severity,
-        "title": alert.title, "payload": {"blocks": blocks(alert), "fields": alert.fields, "lines": alert.lines},
-        "channel": delivery.channel, "status": delivery.status, "attempts": attempts_before + delivery.attempts,
-        "error": delivery.error, "created_at": now, "delivered_at": now if delivery.status != "failed" else None,
-    }  # fmt: skip
+        "project": alert.project,
+        "dedup_key": alert.dedup_key,
+        "kind": alert.kind,
+        "severity": alert.severity,
+        "title": alert.title,
+        "payload": {"blocks": blocks(alert), "fields": alert.fields, "lines": alert.lines},
+        "channel": delivery.channel,
+        "status": delivery.status,
+        "attempts": attempts_before + delivery.attempts,
+        "error": delivery.error,
+        "created_at": now,
+        "delivered_at": now if delivery.status != "failed" else None,
+    }
     try:
         with engine.begin() as conn:
             upsert(conn, alerts, [row], key=("project", "dedup_key"), touch=("created_at",))
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         log.warning("alert delivered (%s) but not recorded: %s", delivery.status, type(error).__name__)

@@ -26,12 +26,16 @@ def monitoring_alert(
     fields = {name: f"{value:.3g} (limit {limit:.3g})" for name, (value, limit) in metrics.items()}
     fields["scope"] = scope
     top = sorted(drift.items(), key=lambda item: -item[1]["psi"] if math.isfinite(item[1]["psi"]) else 0)[:3]
-    lines = [*reasons, *(f"`{feature}` PSI {stats['psi']:.3f}, KS p {stats['ks_pvalue']:.2g}" for feature, stats in top)]
+    lines = [
+        *reasons,
+        *(f"`{feature}` PSI {stats['psi']:.3f}, KS p {stats['ks_pvalue']:.2g}" for feature, stats in top),
+    ]
     return Alert(
         project=project,
         kind=decision,
         severity="alert",
-        title=f"{project} {scope}: {decision} detected, " + ("retraining triggered" if retrain else "retraining held back"),
+        title=f"{project} {scope}: {decision} detected, "
+        + ("retraining triggered" if retrain else "retraining held back"),
         dedup_key=f"monitoring:{scope}:{run_id}:{decision}",
         fields=fields,
         lines=lines,
@@ -61,13 +65,28 @@ def blocks(alert: Alert) -> list[dict[str, Any]]:
         fields = [{"type": "mrkdwn", "text": f"*{name}*\n{value}"} for name, value in alert.fields.items()]
         rendered.append({"type": "section", "fields": fields[:10]})
     if alert.lines:
-        rendered.append({"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(f"• {line}" for line in alert.lines)[:3000]}})
-    rendered.append({"type": "context", "elements": [
-        {"type": "mrkdwn", "text": f"{SEVERITY_ICONS.get(alert.severity, '')} {alert.severity} · {alert.project} · {alert.kind}"}
-    ]})  # fmt: skip
+        rendered.append(
+            {
+                "type": "section",
+                "text": {"type": "mrkdwn", "text": "\n".join(f"• {line}" for line in alert.lines)[:3000]},
+            }
+        )
+    rendered.append(
+        {
+            "type": "context",
+            "elements": [
+                {
+                    "type": "mrkdwn",
+                    "text": f"{SEVERITY_ICONS.get(alert.severity, '')} {alert.severity} · {alert.project} · {alert.kind}",
+                }
+            ],
+        }
+    )
     if alert.links:
-        buttons = [{"type": "button", "text": {"type": "plain_text", "text": label}, "url": url}
-                   for label, url in alert.links.items()]  # fmt: skip
+        buttons = [
+            {"type": "button", "text": {"type": "plain_text", "text": label}, "url": url}
+            for label, url in alert.links.items()
+        ]
         rendered.append({"type": "actions", "elements": buttons})
     return rendered
 

@@ -26,8 +26,11 @@ def dags_test(dag_id: str, logical_date: str, conf: dict, env: dict[str, str]) -
     began = time.perf_counter()
     result = subprocess.run(
         [AIRFLOW, "dags", "test", dag_id, logical_date, "--conf", json.dumps(conf)],
-        env=env, capture_output=True, text=True, cwd=REPO_ROOT,
-    )  # fmt: skip
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=REPO_ROOT,
+    )
     summaries = [json.loads(line) for line in result.stdout.splitlines() if line.startswith('{"stage"')]
     failed = result.returncode != 0 or "state=failed" in result.stdout + result.stderr or not summaries
     print(f"  {dag_id:<32} {'FAILED' if failed else 'success'} in {time.perf_counter() - began:5.1f} s")
@@ -53,13 +56,17 @@ def loop() -> None:
     train_end, loop_end = example.train_end, example.end
     print("crypto_forecast: the full loop through Airflow (embedded defaults)")
     data = dags_test("crypto_forecast_data_wf", loop_end, {"start": example.data_start, "end": loop_end}, env)[-1]
-    print(f"    {data['rows_written']} rows written, {data['rows_unchanged']} unchanged, {data['gaps']} gaps, "
-          f"source {data['source']}")  # fmt: skip
+    print(
+        f"    {data['rows_written']} rows written, {data['rows_unchanged']} unchanged, {data['gaps']} gaps, "
+        f"source {data['source']}"
+    )
     train = dags_test("crypto_forecast_train_wf", train_end, {"end": train_end, "reason": "demo"}, env)[-1]
     _print_training(train)
     inference = dags_test("crypto_forecast_inference_wf", loop_end, {"start": train_end, "end": loop_end}, env)[-1]
-    print(f"    {inference['forecasts']} forecasts by v{inference['version']}, targets {inference['first_target']} .. "
-          f"{inference['last_target']}")  # fmt: skip
+    print(
+        f"    {inference['forecasts']} forecasts by v{inference['version']}, targets {inference['first_target']} .. "
+        f"{inference['last_target']}"
+    )
     monitor = dags_test("crypto_forecast_monitoring_wf", loop_end, {"end": loop_end}, env)[-1]
     _print_monitoring(monitor)
     _where_to_look(env)
@@ -78,10 +85,20 @@ def regime_change() -> None:
     _reset_embedded_database(Path(env["EMBEDDED_PG_DIR"]))
     calm_end, stormy_end = "2022-11-06T00:00:00+00:00", "2022-11-12T00:00:00+00:00"
     print("regime change: champion trained on calm Sep-Oct 2022, then the FTX collapse week (config calm_regime)")
-    dags_test("crypto_forecast_data_wf", stormy_end, {"start": "2022-08-01T00:00:00+00:00", "end": stormy_end,
-                                                      "config": "calm_regime"}, env)  # fmt: skip
-    _print_training(dags_test("crypto_forecast_train_wf", calm_end,
-                              {"end": calm_end, "reason": "calm baseline", "config": "calm_regime"}, env)[-1])  # fmt: skip
+    dags_test(
+        "crypto_forecast_data_wf",
+        stormy_end,
+        {"start": "2022-08-01T00:00:00+00:00", "end": stormy_end, "config": "calm_regime"},
+        env,
+    )
+    _print_training(
+        dags_test(
+            "crypto_forecast_train_wf",
+            calm_end,
+            {"end": calm_end, "reason": "calm baseline", "config": "calm_regime"},
+            env,
+        )[-1]
+    )
     # day by day, as the hourly schedule would: forecast the day, monitor it, retrain when monitoring says so
     for day in range(6, 12):
         start, end = f"2022-11-{day:02d}T00:00:00+00:00", f"2022-11-{day + 1:02d}T00:00:00+00:00"
@@ -91,8 +108,11 @@ def regime_change() -> None:
         if monitor["retrain"]:
             # the monitoring DAG has just triggered crypto_forecast_train_wf with this conf; with no scheduler
             # running in this demo, the same conf is run here so the next day is forecast by the gate's choice
-            retrain = {"reason": f"{monitor['decision']}: " + "; ".join(monitor["reasons"]), "end": end,
-                       "config": "calm_regime"}  # fmt: skip
+            retrain = {
+                "reason": f"{monitor['decision']}: " + "; ".join(monitor["reasons"]),
+                "end": end,
+                "config": "calm_regime",
+            }
             print(f"    -> monitoring triggered crypto_forecast_train_wf ({retrain['reason'][:80]}...)")
             _print_training(dags_test("crypto_forecast_train_wf", end, retrain, env)[-1])
     print(f"alerts: {scenario / 'alerts.log'}   MLflow: mlflow ui --backend-store-uri {env['MLFLOW_TRACKING_URI']}")
@@ -101,20 +121,28 @@ def regime_change() -> None:
 def _print_training(summary: dict) -> None:
     metrics = summary["metrics"]
     line = f"    v{summary['version']} ({summary['candidate']}) {summary['decision']}: {summary['reason']}"
-    print(line + f"\n    test MAE challenger {metrics['challenger']['mae']:.0f}, naive {metrics['naive']['mae']:.0f}, "
-          f"skill {metrics['challenger']['skill']:+.4f}")  # fmt: skip
+    print(
+        line + f"\n    test MAE challenger {metrics['challenger']['mae']:.0f}, naive {metrics['naive']['mae']:.0f}, "
+        f"skill {metrics['challenger']['skill']:+.4f}"
+    )
 
 
 def _print_monitoring(summary: dict) -> None:
     ratios = ", ".join(f"{name} {value:.2f}" for name, value in summary["ratios"].items() if "mae" in name)
-    print(f"    {summary['end'][:10]}: {summary['decision']:<12} retrain={summary['retrain']!s:<5} {ratios}; "
-          f"PSI {summary['drift']}")  # fmt: skip
+    print(
+        f"    {summary['end'][:10]}: {summary['decision']:<12} retrain={summary['retrain']!s:<5} {ratios}; "
+        f"PSI {summary['drift']}"
+    )
 
 
 def _reset_embedded_database(data_dir: Path) -> None:
     if data_dir.exists():
-        subprocess.run([sys.executable, "-m", "db_handler.embedded", "stop"], env={**os.environ, "EMBEDDED_PG_DIR": str(data_dir)},
-                       capture_output=True, cwd=REPO_ROOT)  # fmt: skip
+        subprocess.run(
+            [sys.executable, "-m", "db_handler.embedded", "stop"],
+            env={**os.environ, "EMBEDDED_PG_DIR": str(data_dir)},
+            capture_output=True,
+            cwd=REPO_ROOT,
+        )
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
@@ -126,8 +154,11 @@ def _where_to_look(env: dict[str, str]) -> None:
 
     engine = get_engine()
     with engine.connect() as conn:
-        counts = {name: conn.execute(text(f'select count(*) from "{name}"')).scalar_one()
-                  for name in sorted(inspect(conn).get_table_names()) if not name.startswith("alembic")}  # fmt: skip
+        counts = {
+            name: conn.execute(text(f'select count(*) from "{name}"')).scalar_one()
+            for name in sorted(inspect(conn).get_table_names())
+            if not name.startswith("alembic")
+        }
     print("\nwhere to look")
     print(f"  results database  {engine.url.render_as_string(hide_password=True)}")
     for name, count in counts.items():

@@ -51,9 +51,10 @@ class Processes:
         self.logs, self.started = logs, []
 
     def start(self, name: str, command: list[str], env: dict[str, str]) -> subprocess.Popen:
-        log = open(self.logs / f"{name}.log", "w")  # noqa: SIM115 - closed with the process
-        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=REPO_ROOT,
-                                   start_new_session=True)  # fmt: skip
+        log = open(self.logs / f"{name}.log", "w")
+        process = subprocess.Popen(
+            command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=REPO_ROOT, start_new_session=True
+        )
         self.started.append((name, process, log))
         return process
 
@@ -84,7 +85,7 @@ class SlackRecorder:
         recorder = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 - http.server's naming
+            def do_POST(self):
                 recorder.messages.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
                 body = json.dumps({"ok": True, "ts": str(time.time())}).encode()
                 self.send_response(200)
@@ -114,7 +115,7 @@ def wait_until(what: str, ready, timeout: float, processes: Processes) -> None:
         try:
             if ready():
                 return
-        except Exception:  # noqa: BLE001 - not up yet
+        except Exception:
             pass
         time.sleep(1)
     raise TimeoutError(f"{what} not ready within {timeout:.0f} s")
@@ -129,7 +130,10 @@ def databases(base_url: str, names: list[str]):
         for name in names:
             conn.execute(text(f'CREATE DATABASE "{prefix}_{name}"'))
     try:
-        yield {name: make_url(base_url).set(database=f"{prefix}_{name}").render_as_string(hide_password=False) for name in names}
+        yield {
+            name: make_url(base_url).set(database=f"{prefix}_{name}").render_as_string(hide_password=False)
+            for name in names
+        }
     finally:
         with admin.connect() as conn:
             for name in names:
@@ -140,21 +144,45 @@ def databases(base_url: str, names: list[str]):
 def start_stack(processes: Processes, urls: dict[str, str], home: Path, slack: SlackRecorder) -> dict:
     """Every service of the stack; returns the environment Airflow's processes share, and the endpoints."""
     redis_port, s3_port, mlflow_port, api_port = free_port(), free_port(), free_port(), free_port()
-    processes.start("redis", ["redis-server", "--port", str(redis_port), "--save", "", "--appendonly", "no"], dict(os.environ))
-    s3 = {"AWS_ACCESS_KEY_ID": "stack", "AWS_SECRET_ACCESS_KEY": secrets.token_hex(12), "AWS_DEFAULT_REGION": "us-east-1"}
+    processes.start(
+        "redis", ["redis-server", "--port", str(redis_port), "--save", "", "--appendonly", "no"], dict(os.environ)
+    )
+    s3 = {
+        "AWS_ACCESS_KEY_ID": "stack",
+        "AWS_SECRET_ACCESS_KEY": secrets.token_hex(12),
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }
     processes.start("s3", [str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(s3_port)], {**os.environ, **s3})
     s3_url = f"http://127.0.0.1:{s3_port}"
     wait_until("S3 (moto)", lambda: httpx.get(s3_url).status_code < 500, 60, processes)
     import boto3
 
     bucket = "mlflow"
-    boto3.client("s3", endpoint_url=s3_url, **{k.lower(): v for k, v in s3.items() if k != "AWS_DEFAULT_REGION"},
-                 region_name="us-east-1").create_bucket(Bucket=bucket)  # fmt: skip
+    boto3.client(
+        "s3",
+        endpoint_url=s3_url,
+        **{k.lower(): v for k, v in s3.items() if k != "AWS_DEFAULT_REGION"},
+        region_name="us-east-1",
+    ).create_bucket(Bucket=bucket)
     mlflow_url = f"http://127.0.0.1:{mlflow_port}"
-    processes.start("mlflow", [str(BIN / "mlflow"), "server", "--host", "127.0.0.1", "--port", str(mlflow_port),
-                               "--workers", "2", "--backend-store-uri", urls["mlflow"],
-                               "--artifacts-destination", f"s3://{bucket}/artifacts"],
-                    {**os.environ, **s3, "MLFLOW_S3_ENDPOINT_URL": s3_url})  # fmt: skip
+    processes.start(
+        "mlflow",
+        [
+            str(BIN / "mlflow"),
+            "server",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(mlflow_port),
+            "--workers",
+            "2",
+            "--backend-store-uri",
+            urls["mlflow"],
+            "--artifacts-destination",
+            f"s3://{bucket}/artifacts",
+        ],
+        {**os.environ, **s3, "MLFLOW_S3_ENDPOINT_URL": s3_url},
+    )
 
     password = secrets.token_urlsafe(16)
     (home / "passwords.json").write_text(json.dumps({"admin": password}))
@@ -162,28 +190,43 @@ def start_stack(processes: Processes, urls: dict[str, str], home: Path, slack: S
     metadata = urls["airflow"]
     env = {
         **os.environ,
-        "AIRFLOW_HOME": str(home), "AIRFLOW__CORE__DAGS_FOLDER": str(REPO_ROOT / "dags"),
-        "AIRFLOW__CORE__LOAD_EXAMPLES": "False", "AIRFLOW__CORE__EXECUTOR": "CeleryExecutor",
+        "AIRFLOW_HOME": str(home),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(REPO_ROOT / "dags"),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__CORE__EXECUTOR": "CeleryExecutor",
         "AIRFLOW__CORE__AUTH_MANAGER": "airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager",
         "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": "admin:admin",
         "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(home / "passwords.json"),
-        "AIRFLOW__API_AUTH__JWT_SECRET": secrets.token_urlsafe(32), "AIRFLOW__API__SECRET_KEY": secrets.token_urlsafe(32),
-        "AIRFLOW__API__PORT": str(api_port), "AIRFLOW__API__BASE_URL": airflow_url,
+        "AIRFLOW__API_AUTH__JWT_SECRET": secrets.token_urlsafe(32),
+        "AIRFLOW__API__SECRET_KEY": secrets.token_urlsafe(32),
+        "AIRFLOW__API__PORT": str(api_port),
+        "AIRFLOW__API__BASE_URL": airflow_url,
         "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"{airflow_url}/execution/",
         "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": metadata,
-        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_ASYNC": metadata.replace("+psycopg://", "+psycopg_async://"),  # not asyncpg
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_ASYNC": metadata.replace(
+            "+psycopg://", "+psycopg_async://"
+        ),  # not asyncpg
         "AIRFLOW__CELERY__BROKER_URL": f"redis://127.0.0.1:{redis_port}/0",
         "AIRFLOW__CELERY__RESULT_BACKEND": "db+" + metadata,
-        "AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC": "2", "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "30",
+        "AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC": "2",
+        "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "30",
         "MLOPS_TIME_SCHEDULES": "off",  # 2022 is replayed: runs are triggered or Asset-driven, not hourly from now
         # what the projects read (compose/settings.py): the stack's services, Slack replaced by the recorder
-        "DATABASE_URL": urls["results"], "MLFLOW_TRACKING_URI": mlflow_url, "MLFLOW_DISABLE_TELEMETRY": "true",
+        "DATABASE_URL": urls["results"],
+        "MLFLOW_TRACKING_URI": mlflow_url,
+        "MLFLOW_DISABLE_TELEMETRY": "true",
         "DATA_SOURCE": "replay",
-        "SLACK_BOT_TOKEN": "xoxb-stack-check", "SLACK_CHANNEL": "#stack-check", "SLACK_API_URL": slack.url,
-        "AIRFLOW_URL": airflow_url, "ALERTS_LOG_FILE": str(home / "alerts.log"), "MLOPS_ENV_FILE": os.devnull,
-    }  # fmt: skip
+        "SLACK_BOT_TOKEN": "xoxb-stack-check",
+        "SLACK_CHANNEL": "#stack-check",
+        "SLACK_API_URL": slack.url,
+        "AIRFLOW_URL": airflow_url,
+        "ALERTS_LOG_FILE": str(home / "alerts.log"),
+        "MLOPS_ENV_FILE": os.devnull,
+    }
     env.pop("MLFLOW_ARTIFACT_LOCATION", None)
-    migrated = subprocess.run([str(BIN / "airflow"), "db", "migrate"], env=env, capture_output=True, text=True, timeout=600)
+    migrated = subprocess.run(
+        [str(BIN / "airflow"), "db", "migrate"], env=env, capture_output=True, text=True, timeout=600
+    )
     if migrated.returncode != 0:
         raise RuntimeError(f"airflow db migrate failed:\n{migrated.stderr[-3000:]}")
     airflow = str(BIN / "airflow")
@@ -191,20 +234,46 @@ def start_stack(processes: Processes, urls: dict[str, str], home: Path, slack: S
     processes.start("scheduler", [airflow, "scheduler"], env)
     processes.start("dag-processor", [airflow, "dag-processor"], env)
     for worker in ("worker1", "worker2"):
-        processes.start(worker, [airflow, "celery", "worker", "--concurrency", "2", "--skip-serve-logs",
-                                 "--celery-hostname", f"{worker}@%h"], env)  # fmt: skip
+        processes.start(
+            worker,
+            [
+                airflow,
+                "celery",
+                "worker",
+                "--concurrency",
+                "2",
+                "--skip-serve-logs",
+                "--celery-hostname",
+                f"{worker}@%h",
+            ],
+            env,
+        )
     wait_until("MLflow server", lambda: httpx.get(f"{mlflow_url}/health").status_code == 200, 180, processes)
-    wait_until("Airflow api-server", lambda: httpx.get(f"{airflow_url}/api/v2/monitor/health").status_code == 200, 240, processes)
-    return {"env": env, "airflow_url": airflow_url, "password": password, "mlflow_url": mlflow_url, "s3": s3,
-            "s3_url": s3_url, "bucket": bucket}  # fmt: skip
+    wait_until(
+        "Airflow api-server",
+        lambda: httpx.get(f"{airflow_url}/api/v2/monitor/health").status_code == 200,
+        240,
+        processes,
+    )
+    return {
+        "env": env,
+        "airflow_url": airflow_url,
+        "password": password,
+        "mlflow_url": mlflow_url,
+        "s3": s3,
+        "s3_url": s3_url,
+        "bucket": bucket,
+    }
 
 
 def airflow_client(stack: dict):
     from compose.settings import Settings
     from service.api.airflow_client import AirflowClient
 
-    return AirflowClient(Settings(airflow_url=stack["airflow_url"], airflow_username="admin",
-                                  airflow_password=stack["password"]), timeout=30)  # fmt: skip
+    return AirflowClient(
+        Settings(airflow_url=stack["airflow_url"], airflow_username="admin", airflow_password=stack["password"]),
+        timeout=30,
+    )
 
 
 def run_and_wait(client, dag_id: str, conf: dict, processes: Processes, timeout: float = 900) -> dict:
@@ -220,8 +289,12 @@ def wait_for_run(client, dag_id: str, run_id: str, processes: Processes, timeout
         if run["state"] in ("success", "failed"):
             print(f"  {dag_id:<32} {run['state']:<8} {time.perf_counter() - began:6.1f} s  {run_id}")
             if run["state"] == "failed":
-                errors = [line[:1500] for log in (processes.logs / f"dag_id={dag_id}" / f"run_id={run_id}").rglob("*.log")
-                          for line in log.read_text(errors="replace").splitlines() if '"level":"error"' in line]  # fmt: skip
+                errors = [
+                    line[:1500]
+                    for log in (processes.logs / f"dag_id={dag_id}" / f"run_id={run_id}").rglob("*.log")
+                    for line in log.read_text(errors="replace").splitlines()
+                    if '"level":"error"' in line
+                ]
                 raise RuntimeError(f"{dag_id} run {run_id} failed:\n" + "\n".join(errors[-3:]))
             return run
         time.sleep(2)
@@ -259,7 +332,10 @@ def drive_workflows(stack: dict, processes: Processes) -> dict:
         client.set_paused(dag_id, False)  # Asset-scheduled: nothing runs until an Asset event
     retrains = 0
     for start, end in STORMY_DAYS:
-        seen = {dag_id: {run["dag_run_id"] for run in client.runs(dag_id, limit=100)} for dag_id in (inference, monitoring, train)}
+        seen = {
+            dag_id: {run["dag_run_id"] for run in client.runs(dag_id, limit=100)}
+            for dag_id in (inference, monitoring, train)
+        }
         run_and_wait(client, data, {"start": start, "end": end, "config": CONFIG}, processes)
         for dag_id in (inference, monitoring):
             run = newest_run_after(client, dag_id, seen[dag_id], processes)
@@ -287,18 +363,33 @@ def verify(stack: dict, urls: dict[str, str], slack: SlackRecorder) -> dict:
 
     engine = create_engine(urls["results"])
     with engine.connect() as conn:
-        rows = {table: conn.execute(text(f'SELECT count(*) FROM "{table}"')).scalar_one() for table in (
-            "crypto_forecast_raw_candles", "crypto_forecast_features", "crypto_forecast_predictions",
-            "crypto_forecast_monitoring", "model_events")}  # fmt: skip
+        rows = {
+            table: conn.execute(text(f'SELECT count(*) FROM "{table}"')).scalar_one()
+            for table in (
+                "crypto_forecast_raw_candles",
+                "crypto_forecast_features",
+                "crypto_forecast_predictions",
+                "crypto_forecast_monitoring",
+                "model_events",
+            )
+        }
     engine.dispose()
     s3 = stack["s3"]
-    listing = boto3.client("s3", endpoint_url=stack["s3_url"], aws_access_key_id=s3["AWS_ACCESS_KEY_ID"],
-                           aws_secret_access_key=s3["AWS_SECRET_ACCESS_KEY"], region_name="us-east-1"
-                           ).list_objects_v2(Bucket=stack["bucket"], Prefix="artifacts/")  # fmt: skip
+    listing = boto3.client(
+        "s3",
+        endpoint_url=stack["s3_url"],
+        aws_access_key_id=s3["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=s3["AWS_SECRET_ACCESS_KEY"],
+        region_name="us-east-1",
+    ).list_objects_v2(Bucket=stack["bucket"], Prefix="artifacts/")
     keys = [item["Key"] for item in listing.get("Contents", [])]
     champion = MlflowClient(tracking_uri=stack["mlflow_url"]).get_model_version_by_alias(MODEL, "champion")
-    alerts = [message for message in slack.messages if "crypto_forecast" in json.dumps(message)
-              and any(word in json.dumps(message).lower() for word in ("drift", "decay"))]  # fmt: skip
+    alerts = [
+        message
+        for message in slack.messages
+        if "crypto_forecast" in json.dumps(message)
+        and any(word in json.dumps(message).lower() for word in ("drift", "decay"))
+    ]
     workers = tasks_per_worker(stack)
 
     assert all(count > 0 for count in rows.values()), f"empty results tables: {rows}"
@@ -306,8 +397,14 @@ def verify(stack: dict, urls: dict[str, str], slack: SlackRecorder) -> dict:
     assert champion.version, "no champion alias on the MLflow server"
     assert alerts, f"no drift/decay alert reached Slack ({len(slack.messages)} messages)"
     assert len(workers) == 2 and all(count > 0 for count in workers.values()), f"tasks per worker: {workers}"
-    return {"rows": rows, "artifact_objects": len(keys), "champion_version": champion.version,
-            "slack_messages": len(slack.messages), "slack_alerts": len(alerts), "tasks_per_worker": workers}  # fmt: skip
+    return {
+        "rows": rows,
+        "artifact_objects": len(keys),
+        "champion_version": champion.version,
+        "slack_messages": len(slack.messages),
+        "slack_alerts": len(alerts),
+        "tasks_per_worker": workers,
+    }
 
 
 def main() -> int:
@@ -317,7 +414,9 @@ def main() -> int:
     args = parser.parse_args()
     base_url = os.environ.get("STACK_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
     began = time.perf_counter()
-    signal.signal(signal.SIGALRM, lambda *_: (_ for _ in ()).throw(TimeoutError(f"stack check over {args.timeout:.0f} s")))
+    signal.signal(
+        signal.SIGALRM, lambda *_: (_ for _ in ()).throw(TimeoutError(f"stack check over {args.timeout:.0f} s"))
+    )
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # killed: still stop what was started
     signal.alarm(int(args.timeout))
     home = Path(tempfile.mkdtemp(prefix="stack-"))  # kept when the check fails, for its logs
@@ -326,7 +425,9 @@ def main() -> int:
         processes, slack, passed = Processes(home / "logs"), SlackRecorder(), False
         try:
             stack = start_stack(processes, urls, home, slack)
-            print(f"stack up in {time.perf_counter() - began:.0f} s: Airflow {stack['airflow_url']}, MLflow {stack['mlflow_url']}")
+            print(
+                f"stack up in {time.perf_counter() - began:.0f} s: Airflow {stack['airflow_url']}, MLflow {stack['mlflow_url']}"
+            )
             loop = drive_workflows(stack, processes)
             figures = {**verify(stack, urls, slack), **loop, "wall_time_s": round(time.perf_counter() - began, 1)}
             print("\nstack check passed")

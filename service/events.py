@@ -7,7 +7,7 @@ walks back through).
 import getpass
 import os
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine, select
@@ -32,7 +32,7 @@ class ModelEvent:
     run_id: str = field(default_factory=manual_run_id)  # Airflow run id, or a manual__ id outside Airflow
     mlflow_run_id: str | None = None
     actor: str = field(default_factory=lambda: os.environ.get("AIRFLOW_CTX_DAG_OWNER") or getpass.getuser())
-    created_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    created_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     def __post_init__(self) -> None:
         if self.action not in ACTIONS:
@@ -43,8 +43,13 @@ def record_event(engine: Engine, event: ModelEvent) -> ModelEvent:
     """Store `event` (idempotent on project, model, action, version and run id: a retried task records once)."""
     ensure_schema(engine)
     with engine.begin() as conn:
-        upsert(conn, model_events, [asdict(event)], key=("project", "model_name", "action", "to_version", "run_id"),
-               touch=("created_at", "actor"))  # fmt: skip
+        upsert(
+            conn,
+            model_events,
+            [asdict(event)],
+            key=("project", "model_name", "action", "to_version", "run_id"),
+            touch=("created_at", "actor"),
+        )
     return event
 
 

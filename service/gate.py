@@ -30,7 +30,9 @@ def decide(
             f"{metric} {challenger:.6g} is worse than {baseline} {naive:.6g} beyond the {naive_tolerance:.2%} tolerance",
         )
     if champion is None:
-        return GateDecision(True, f"no champion yet; {metric} {challenger:.6g} within tolerance of {baseline} {naive:.6g}")
+        return GateDecision(
+            True, f"no champion yet; {metric} {challenger:.6g} within tolerance of {baseline} {naive:.6g}"
+        )
     needed = champion * (1 - sign * champion_margin)
     if sign * challenger < sign * needed:
         return GateDecision(

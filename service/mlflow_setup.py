@@ -6,10 +6,10 @@ import os
 # (KeyError '_MLFLOW_TELEMETRY_SESSION_ID' failing a log_batch); off unless the environment says otherwise.
 os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
 
-import mlflow  # noqa: E402
-from mlflow import MlflowClient  # noqa: E402
+import mlflow
+from mlflow import MlflowClient
 
-from compose.settings import get_settings  # noqa: E402
+from compose.settings import get_settings
 
 
 def configure_mlflow() -> MlflowClient:

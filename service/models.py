@@ -1,9 +1,9 @@
 """Model management from the command line (every action is recorded in model_events):
 
-    python -m service.models history   --project crypto_forecast [--model NAME]
-    python -m service.models promote   --project crypto_forecast --model NAME --version 3 --reason "..."
-    python -m service.models rollback  --project crypto_forecast --model NAME [--reason "..."]
-    python -m service.models retention --project crypto_forecast --model NAME --days 30
+python -m service.models history   --project crypto_forecast [--model NAME]
+python -m service.models promote   --project crypto_forecast --model NAME --version 3 --reason "..."
+python -m service.models rollback  --project crypto_forecast --model NAME [--reason "..."]
+python -m service.models retention --project crypto_forecast --model NAME --days 30
 """
 
 import argparse

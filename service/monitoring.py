@@ -5,7 +5,7 @@ rate for a classifier); drift statistics come from service.drift.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection, exists, select
 
@@ -18,7 +18,11 @@ TRAIN_STAGES = ("train.prepare", "train")
 
 
 def decide(
-    decay_reasons: list[str], drift: dict[str, dict], rows: int, thresholds: MonitoringThresholds, has_model: bool = True
+    decay_reasons: list[str],
+    drift: dict[str, dict],
+    rows: int,
+    thresholds: MonitoringThresholds,
+    has_model: bool = True,
 ) -> tuple[str, list[str]]:
     """(decision, reasons): drift, decay, drift+decay, warn, insufficient_data, ok, or no_model.
 
@@ -52,29 +56,63 @@ class RetrainVerdict:
 
 
 def retrain_verdict(
-    conn: Connection, project: str, scope: str, end: datetime, decision: str, previous_decision: str | None,
-    reasons: list[str], run_id: str, thresholds: MonitoringThresholds,
-) -> RetrainVerdict:  # fmt: skip
+    conn: Connection,
+    project: str,
+    scope: str,
+    end: datetime,
+    decision: str,
+    previous_decision: str | None,
+    reasons: list[str],
+    run_id: str,
+    thresholds: MonitoringThresholds,
+) -> RetrainVerdict:
     """Apply the cooldown (in data time: a replay of old data behaves like live) and record a new request.
 
     No retrain while a training runs, or when a training's window or a request ended within the cooldown
     before `end`, or later."""
     wants = decision in ALERTING
     since = end - timedelta(hours=thresholds.retrain_cooldown_hours)
-    asked_for_this_window = conn.execute(select(exists().where(
-        retrain_requests.c.project == project, retrain_requests.c.scope == scope, retrain_requests.c.window_end == end,
-    ))).scalar_one()  # fmt: skip
-    cooling = conn.execute(select(
-        exists().where(retrain_requests.c.project == project, retrain_requests.c.scope == scope,
-                       retrain_requests.c.window_end >= since)
-        | exists().where(workflow_runs.c.project == project, workflow_runs.c.stage.in_(TRAIN_STAGES),
-                         (workflow_runs.c.status == "running") | (workflow_runs.c.interval_end >= since))
-    )).scalar_one()  # fmt: skip
+    asked_for_this_window = conn.execute(
+        select(
+            exists().where(
+                retrain_requests.c.project == project,
+                retrain_requests.c.scope == scope,
+                retrain_requests.c.window_end == end,
+            )
+        )
+    ).scalar_one()
+    cooling = conn.execute(
+        select(
+            exists().where(
+                retrain_requests.c.project == project,
+                retrain_requests.c.scope == scope,
+                retrain_requests.c.window_end >= since,
+            )
+            | exists().where(
+                workflow_runs.c.project == project,
+                workflow_runs.c.stage.in_(TRAIN_STAGES),
+                (workflow_runs.c.status == "running") | (workflow_runs.c.interval_end >= since),
+            )
+        )
+    ).scalar_one()
     retrain = wants and not cooling
     if retrain:
-        upsert(conn, retrain_requests, [{"project": project, "scope": scope, "window_end": end, "reason": "; ".join(reasons),
-                                          "run_id": run_id, "requested_at": datetime.now(timezone.utc)}],
-               key=("project", "scope", "window_end"), touch=("requested_at", "run_id"))  # fmt: skip
+        upsert(
+            conn,
+            retrain_requests,
+            [
+                {
+                    "project": project,
+                    "scope": scope,
+                    "window_end": end,
+                    "reason": "; ".join(reasons),
+                    "run_id": run_id,
+                    "requested_at": datetime.now(UTC),
+                }
+            ],
+            key=("project", "scope", "window_end"),
+            touch=("requested_at", "run_id"),
+        )
     note = None
     if wants and not retrain:
         note = f"no retrain: one is running, or ran or was requested within {thresholds.retrain_cooldown_hours} h"

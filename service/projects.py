@@ -1,6 +1,6 @@
 """The projects the platform finds by itself: every folder under projects/ with a run.py. No list to edit.
 
-    python -m service.projects     one line per project: its stages, DAG files and tables
+python -m service.projects     one line per project: its stages, DAG files and tables
 """
 
 import importlib
@@ -17,7 +17,9 @@ TASK_UNITS = ("load", "preprocess", "train", "evaluate", "inference", "monitor")
 
 def discover(root: Path = REPO_ROOT) -> list[str]:
     """Names of the project folders under `root`/projects, sorted."""
-    return sorted(path.parent.name for path in (root / "projects").glob("*/run.py") if (path.parent / "__init__.py").exists())
+    return sorted(
+        path.parent.name for path in (root / "projects").glob("*/run.py") if (path.parent / "__init__.py").exists()
+    )
 
 
 def run_module(project: str) -> ModuleType:
@@ -37,7 +39,9 @@ def main() -> int:
     for project in discover():
         stages = [name for name in STAGES if callable(getattr(run_module(project), name, None))]
         dags = [path.name for path in dag_files(project).values() if path.exists()]
-        print(f"{project}\n  stages: {', '.join(stages)}\n  dags:   {', '.join(dags)}\n  tables: {', '.join(table_names(project))}")
+        print(
+            f"{project}\n  stages: {', '.join(stages)}\n  dags:   {', '.join(dags)}\n  tables: {', '.join(table_names(project))}"
+        )
     return 0
 
 

@@ -33,18 +33,30 @@ def register_through_gate(
     """
     champion = version_by_alias(model_name, CHAMPION)
     decision = decide(
-        scores["challenger"][metric], scores[baseline][metric], scores["champion"][metric] if "champion" in scores else None,
-        champion_margin, baseline_tolerance, metric, higher_is_better, baseline,
-    )  # fmt: skip
+        scores["challenger"][metric],
+        scores[baseline][metric],
+        scores["champion"][metric] if "champion" in scores else None,
+        champion_margin,
+        baseline_tolerance,
+        metric,
+        higher_is_better,
+        baseline,
+    )
     version_tags = {"candidate": best["candidate"], "parent_run_id": parent_run_id, "airflow_run_id": run_id, **tags}
     for model, prefix in (("challenger", "test_"), (baseline, f"{baseline}_test_")):
         version_tags.update({f"{prefix}{name}": repr(float(value)) for name, value in scores[model].items()})
     version = register_version(model_name, best["model_uri"], best["run_id"], tags=version_tags)
     event = apply_gate(engine, project, model_name, version, decision, scores, run_id, parent_run_id)
-    _close_parent_run(parent_run_id, scores, {
-        "selected_candidate": best["candidate"], "registered_version": version,
-        "decision": "promoted" if decision.promote else "rejected", "decision_reason": decision.reason,
-    })  # fmt: skip
+    _close_parent_run(
+        parent_run_id,
+        scores,
+        {
+            "selected_candidate": best["candidate"],
+            "registered_version": version,
+            "decision": "promoted" if decision.promote else "rejected",
+            "decision_reason": decision.reason,
+        },
+    )
     before = str(champion.version) if champion else None
     return {
         "model": model_name,

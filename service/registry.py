@@ -5,16 +5,14 @@ pass the gate. Every decision is also written to the model_events table (service
 """
 
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
-
 from mlflow.entities.model_registry import ModelVersion
 from mlflow.exceptions import MlflowException
 from sqlalchemy import Engine
 
 from db_handler.runs import manual_run_id
-
 from service.events import ModelEvent, list_events, record_event
 from service.gate import GateDecision
 from service.mlflow_setup import configure_mlflow
@@ -68,8 +66,9 @@ def register_version(name: str, model_uri: str, mlflow_run_id: str, tags: dict[s
             return str(existing.version)
     # a logged model (models:/m-...) must be named by its id too: a tracking server refuses the source without it
     model_id = model_uri.removeprefix("models:/") if model_uri.startswith("models:/m-") else None
-    version = client.create_model_version(name, model_uri, run_id=mlflow_run_id, tags={**tags, "source_model_uri": model_uri},
-                                          model_id=model_id)  # fmt: skip
+    version = client.create_model_version(
+        name, model_uri, run_id=mlflow_run_id, tags={**tags, "source_model_uri": model_uri}, model_id=model_id
+    )
     return str(version.version)
 
 
@@ -85,9 +84,15 @@ def all_versions(name: str) -> list[ModelVersion]:
 
 
 def apply_gate(
-    engine: Engine, project: str, name: str, version: str, decision: GateDecision, metrics: dict, run_id: str,
+    engine: Engine,
+    project: str,
+    name: str,
+    version: str,
+    decision: GateDecision,
+    metrics: dict,
+    run_id: str,
     mlflow_run_id: str | None = None,
-) -> ModelEvent:  # fmt: skip
+) -> ModelEvent:
     """Move `champion` to `version` if the gate passed, else point `challenger` at it; record either way."""
     client = configure_mlflow()
     previous = version_by_alias(name, CHAMPION)
@@ -98,59 +103,85 @@ def apply_gate(
     if decision.promote and challenger is not None and str(challenger.version) == version:
         client.delete_registered_model_alias(name, CHALLENGER)  # one version, one role
     event = ModelEvent(
-        project=project, model_name=name, action="promote" if decision.promote else "reject", alias=alias,
-        from_version=from_version, to_version=version, reason=decision.reason, metrics=metrics, run_id=run_id,
+        project=project,
+        model_name=name,
+        action="promote" if decision.promote else "reject",
+        alias=alias,
+        from_version=from_version,
+        to_version=version,
+        reason=decision.reason,
+        metrics=metrics,
+        run_id=run_id,
         mlflow_run_id=mlflow_run_id,
-    )  # fmt: skip
+    )
     return record_event(engine, event)
 
 
-def promote(engine: Engine, project: str, name: str, version: str, reason: str, run_id: str | None = None) -> ModelEvent:
+def promote(
+    engine: Engine, project: str, name: str, version: str, reason: str, run_id: str | None = None
+) -> ModelEvent:
     """Make `version` champion by hand (the REST API and CLI use this); recorded like any other decision."""
     configure_mlflow().get_model_version(name, version)  # fails clearly on an unknown version
-    return apply_gate(engine, project, name, version, GateDecision(True, f"manual promotion: {reason}"), {}, run_id or manual_run_id())
+    return apply_gate(
+        engine, project, name, version, GateDecision(True, f"manual promotion: {reason}"), {}, run_id or manual_run_id()
+    )
 
 
-def rollback(engine: Engine, project: str, name: str, reason: str = "manual rollback", run_id: str | None = None) -> ModelEvent:
+def rollback(
+    engine: Engine, project: str, name: str, reason: str = "manual rollback", run_id: str | None = None
+) -> ModelEvent:
     """Champion back to the version it replaced (found in the promotion history), recorded."""
     current = version_by_alias(name, CHAMPION)
     if current is None:
         raise NoChampion(f"registered model {name!r} has no champion to roll back")
     promotions = [
-        event for event in list_events(engine, project, name, limit=10_000)
+        event
+        for event in list_events(engine, project, name, limit=10_000)
         if event["action"] == "promote" and event["to_version"] == str(current.version) and event["from_version"]
-    ]  # fmt: skip
+    ]
     if not promotions:
         raise LookupError(f"{name}: champion v{current.version} replaced no earlier champion; nothing to roll back to")
     target = promotions[0]["from_version"]
     configure_mlflow().set_registered_model_alias(name, CHAMPION, target)
     event = ModelEvent(
-        project=project, model_name=name, action="rollback", alias=CHAMPION, from_version=str(current.version),
-        to_version=target, reason=reason, run_id=run_id or manual_run_id(),
-    )  # fmt: skip
+        project=project,
+        model_name=name,
+        action="rollback",
+        alias=CHAMPION,
+        from_version=str(current.version),
+        to_version=target,
+        reason=reason,
+        run_id=run_id or manual_run_id(),
+    )
     return record_event(engine, event)
 
 
 def apply_retention(engine: Engine, project: str, name: str, max_age_days: int, run_id: str | None = None) -> list[str]:
     """Delete versions older than `max_age_days` that carry no alias; each deletion recorded. Returns versions."""
     client = configure_mlflow()
-    cutoff = datetime.now(timezone.utc) - timedelta(days=max_age_days)
+    cutoff = datetime.now(UTC) - timedelta(days=max_age_days)
     run_id = run_id or manual_run_id()
     # search results do not carry aliases on every store: ask the registered model which versions hold one
     aliased = {str(version) for version in client.get_registered_model(name).aliases.values()}
     deleted = []
     for version in all_versions(name):
-        created = datetime.fromtimestamp(version.creation_timestamp / 1000, tz=timezone.utc)
+        created = datetime.fromtimestamp(version.creation_timestamp / 1000, tz=UTC)
         if str(version.version) in aliased or created >= cutoff:
             continue
         client.delete_model_version(name, version.version)
         deleted.append(str(version.version))
-        record_event(engine, ModelEvent(
-            project=project, model_name=name, action="delete", alias=None, from_version=None,
-            to_version=str(version.version), reason=f"retention: older than {max_age_days} days and no alias",
-            run_id=run_id,
-        ))  # fmt: skip
+        record_event(
+            engine,
+            ModelEvent(
+                project=project,
+                model_name=name,
+                action="delete",
+                alias=None,
+                from_version=None,
+                to_version=str(version.version),
+                reason=f"retention: older than {max_age_days} days and no alias",
+                run_id=run_id,
+            ),
+        )
     log.info("retention on %s deleted versions %s", name, deleted)
     return deleted
-
-

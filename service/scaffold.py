@@ -63,7 +63,9 @@ def _check(name: str, source: str, root: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="new-project", description=__doc__.splitlines()[0])
     parser.add_argument("name", help="the new project's name: a lowercase identifier, e.g. churn_model")
-    parser.add_argument("--from", dest="source", default="crypto_forecast", help="project to copy (default crypto_forecast)")
+    parser.add_argument(
+        "--from", dest="source", default="crypto_forecast", help="project to copy (default crypto_forecast)"
+    )
     parser.add_argument("--root", type=Path, default=REPO_ROOT, help="repository root (default: this checkout)")
     args = parser.parse_args(argv)
     try:

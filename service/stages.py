@@ -4,9 +4,10 @@ import argparse
 import json
 import logging
 import sys
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from sqlalchemy import Engine
 
@@ -16,7 +17,7 @@ from db_handler import ensure_schema, get_engine
 def utc(value: datetime | str) -> datetime:
     """An aware UTC datetime from an ISO string or a datetime; times without an offset are read as UTC."""
     moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def report(summary: dict[str, Any]) -> dict[str, Any]:
@@ -44,8 +45,9 @@ def run_cli(parser: argparse.ArgumentParser, stages: dict[str, Callable[..., Any
     return 0
 
 
-def champion_missing(engine: Engine, project: str, model_name: str, run_id: str, dag_id: str | None, error: Exception,
-                     doing: str) -> Exception:  # fmt: skip
+def champion_missing(
+    engine: Engine, project: str, model_name: str, run_id: str, dag_id: str | None, error: Exception, doing: str
+) -> Exception:
     """Tell Slack that inference stopped for want of a champion; returns the error to raise, saying what stopped."""
     from messenger.delivery import notify
     from messenger.links import airflow_run_url

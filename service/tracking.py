@@ -61,15 +61,28 @@ def log_candidate(
     from mlflow.models import infer_signature
 
     configure_mlflow()
-    with mlflow.start_run(experiment_id=project_experiment_id(project), run_name=candidate, parent_run_id=parent_run_id,
-                          tags={"candidate": candidate, **tags}) as child:  # fmt: skip
+    with mlflow.start_run(
+        experiment_id=project_experiment_id(project),
+        run_name=candidate,
+        parent_run_id=parent_run_id,
+        tags={"candidate": candidate, **tags},
+    ) as child:
         mlflow.log_params(flat_params(params, "model."))
-        mlflow.log_metrics({f"{split}_{name}": value for split, values in metrics.items() for name, value in values.items()
-                            if isinstance(value, (int, float))})  # fmt: skip
+        mlflow.log_metrics(
+            {
+                f"{split}_{name}": value
+                for split, values in metrics.items()
+                for name, value in values.items()
+                if isinstance(value, (int, float))
+            }
+        )
         if log_extras is not None:
             log_extras()
         info = mlflow.pyfunc.log_model(
-            name="model", python_model=python_model, input_example=example, pip_requirements=requirements,
+            name="model",
+            python_model=python_model,
+            input_example=example,
+            pip_requirements=requirements,
             signature=infer_signature(example, python_model.predict(None, example)),
-        )  # fmt: skip
+        )
     return {"run_id": child.info.run_id, "model_uri": info.model_uri}

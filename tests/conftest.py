@@ -85,9 +85,15 @@ def empty_database(pg_url):
     def empty():
         engine = get_engine(pg_url)
         with engine.begin() as conn:
-            tables = conn.execute(
-                text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename NOT LIKE 'alembic%'")
-            ).scalars().all()
+            tables = (
+                conn.execute(
+                    text(
+                        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename NOT LIKE 'alembic%'"
+                    )
+                )
+                .scalars()
+                .all()
+            )
             if tables:
                 conn.execute(text("TRUNCATE " + ", ".join(f'"{name}"' for name in tables) + " RESTART IDENTITY"))
         return engine
@@ -176,7 +182,9 @@ def http_server():
                 for name, value in headers.items():
                     self.send_header(name, value)
                 if "Content-Type" not in headers:
-                    self.send_header("Content-Type", "application/json" if payload[:1] in (b"{", b"[") else "text/plain")
+                    self.send_header(
+                        "Content-Type", "application/json" if payload[:1] in (b"{", b"[") else "text/plain"
+                    )
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
                 self.wfile.write(payload)

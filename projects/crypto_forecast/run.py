@@ -20,7 +20,9 @@ from db_handler import UpsertResult, transaction
 from db_handler.runs import track_run
 from messenger.delivery import notify
 from projects.crypto_forecast import PROJECT, PROJECT_DIR
-from projects.crypto_forecast.core import evaluate, inference as forecasting, load, monitor as monitoring, preprocess
+from projects.crypto_forecast.core import evaluate, load, preprocess
+from projects.crypto_forecast.core import inference as forecasting
+from projects.crypto_forecast.core import monitor as monitoring
 from projects.crypto_forecast.core import train as training
 from projects.crypto_forecast.utils import load_spec_from_config, queries
 from projects.crypto_forecast.utils.naming import registered_model_name
@@ -116,32 +118,57 @@ def train_prepare(
     end = min(utc(end), newest) if end else newest  # the window moves with the data actually stored
     with track_run(engine, PROJECT, "train.prepare", run_id, interval_end=end) as run:
         prepared = training.start_training(engine, market, end, spec, reason, run.run_id)
-        run.summary = {"stage": "train.prepare", "project": PROJECT, "market": market, "end": end.isoformat(),
-                       "reason": reason, "run_id": run.run_id, **prepared}  # fmt: skip
+        run.summary = {
+            "stage": "train.prepare",
+            "project": PROJECT,
+            "market": market,
+            "end": end.isoformat(),
+            "reason": reason,
+            "run_id": run.run_id,
+            **prepared,
+        }
     return run.summary if quiet else report(run.summary)
 
 
 def train_candidate(prepared: dict, candidate: str, config: str = "default", quiet: bool = False) -> dict[str, Any]:
     """Fit and log one candidate as a child run of the prepared training (the DAG maps this over candidates)."""
     began = time.perf_counter()
-    result = training.train_candidate(_engine(), prepared["market"], utc(prepared["end"]), load_spec_from_config(config),
-                                      candidate, prepared["parent_run_id"])  # fmt: skip
+    result = training.train_candidate(
+        _engine(),
+        prepared["market"],
+        utc(prepared["end"]),
+        load_spec_from_config(config),
+        candidate,
+        prepared["parent_run_id"],
+    )
     summary = {"stage": "train.candidate", **result, "duration_s": round(time.perf_counter() - began, 3)}
     return summary if quiet else report(summary)
 
 
 def train_select(
-    prepared: dict, results: list[dict[str, Any]], config: str = "default", run_id: str | None = None, quiet: bool = False
+    prepared: dict,
+    results: list[dict[str, Any]],
+    config: str = "default",
+    run_id: str | None = None,
+    quiet: bool = False,
 ) -> dict[str, Any]:
     """Best candidate vs champion vs naive on the same test window; register; gate; record the decision."""
     end, market = utc(prepared["end"]), prepared["market"]
     engine = _engine()
     with track_run(engine, PROJECT, "train", run_id, interval_end=end) as run:
-        decision = evaluate.evaluate_and_gate(engine, market, end, load_spec_from_config(config), list(results),
-                                              prepared["parent_run_id"], run.run_id)  # fmt: skip
+        decision = evaluate.evaluate_and_gate(
+            engine, market, end, load_spec_from_config(config), list(results), prepared["parent_run_id"], run.run_id
+        )
         run.rows_written = 1
-        run.summary = {"stage": "train", "project": PROJECT, "market": market, "end": end.isoformat(),
-                       "parent_run_id": prepared["parent_run_id"], "run_id": run.run_id, **decision}  # fmt: skip
+        run.summary = {
+            "stage": "train",
+            "project": PROJECT,
+            "market": market,
+            "end": end.isoformat(),
+            "parent_run_id": prepared["parent_run_id"],
+            "run_id": run.run_id,
+            **decision,
+        }
     return run.summary if quiet else report(run.summary)
 
 
@@ -165,13 +192,27 @@ def inference(
         try:
             result = forecasting.forecast(engine, market, start, end, spec, run.run_id)
         except NoChampion as error:
-            raise champion_missing(engine, PROJECT, registered_model_name(market), run.run_id, dag_id, error,
-                                   f"inference for {market} {start.isoformat()} .. {end.isoformat()}") from None  # fmt: skip
+            raise champion_missing(
+                engine,
+                PROJECT,
+                registered_model_name(market),
+                run.run_id,
+                dag_id,
+                error,
+                f"inference for {market} {start.isoformat()} .. {end.isoformat()}",
+            ) from None
         run.rows_written, run.rows_unchanged = result["written"], result["unchanged"]
-        run.summary = {"stage": "inference", "project": PROJECT, "market": market,
-                       "interval": {"start": start.isoformat(), "end": end.isoformat()}, **result,
-                       "rows_written": result["written"], "rows_unchanged": result["unchanged"],
-                       "duration_s": round(time.perf_counter() - began, 3), "run_id": run.run_id}  # fmt: skip
+        run.summary = {
+            "stage": "inference",
+            "project": PROJECT,
+            "market": market,
+            "interval": {"start": start.isoformat(), "end": end.isoformat()},
+            **result,
+            "rows_written": result["written"],
+            "rows_unchanged": result["unchanged"],
+            "duration_s": round(time.perf_counter() - began, 3),
+            "run_id": run.run_id,
+        }
     return report(run.summary)
 
 
@@ -199,14 +240,23 @@ def monitor(
             delivery = notify(monitoring.alert(result, spec.monitoring, dag_id, run.run_id), engine)
         run.rows_written = result["written"]
         run.summary = {
-            "stage": "monitor", "project": PROJECT, "market": market, "end": end.isoformat(),
-            "decision": result["decision"], "reasons": result["reasons"], "retrain": result["retrain"],
-            "model": result["model_name"], "version": result["model_version"], "rows_joined": result["rows_joined"],
-            "missing_candles": result["missing_candles"], "ratios": result["metrics"].get("ratios", {}),
+            "stage": "monitor",
+            "project": PROJECT,
+            "market": market,
+            "end": end.isoformat(),
+            "decision": result["decision"],
+            "reasons": result["reasons"],
+            "retrain": result["retrain"],
+            "model": result["model_name"],
+            "version": result["model_version"],
+            "rows_joined": result["rows_joined"],
+            "missing_candles": result["missing_candles"],
+            "ratios": result["metrics"].get("ratios", {}),
             "drift": {feature: round(stats["psi"], 4) for feature, stats in result["drift"].items()},
             "alert": delivery.status if delivery else None,
-            "duration_s": round(time.perf_counter() - began, 3), "run_id": run.run_id,
-        }  # fmt: skip
+            "duration_s": round(time.perf_counter() - began, 3),
+            "run_id": run.run_id,
+        }
     return report(run.summary)
 
 

@@ -21,7 +21,9 @@ from db_handler import UpsertResult, transaction
 from db_handler.runs import track_run
 from messenger.delivery import notify
 from projects.tumor_classifier import PROJECT, PROJECT_DIR
-from projects.tumor_classifier.core import evaluate, inference as classifying, load, monitor as monitoring, preprocess
+from projects.tumor_classifier.core import evaluate, load, preprocess
+from projects.tumor_classifier.core import inference as classifying
+from projects.tumor_classifier.core import monitor as monitoring
 from projects.tumor_classifier.core import train as training
 from projects.tumor_classifier.utils import load_spec_from_config
 from projects.tumor_classifier.utils.naming import registered_model_name
@@ -32,7 +34,9 @@ from service.stages import champion_missing, project_engine, report, run_cli, ut
 MIGRATIONS = PROJECT_DIR / "migrations"
 
 
-def data(start: datetime | str, end: datetime | str, config: str = "default", run_id: str | None = None) -> dict[str, Any]:
+def data(
+    start: datetime | str, end: datetime | str, config: str = "default", run_id: str | None = None
+) -> dict[str, Any]:
     """Batches arriving in [start, end): validated samples, then their features, in one transaction."""
     began = time.perf_counter()
     start, end = utc(start), utc(end)
@@ -47,17 +51,22 @@ def data(start: datetime | str, end: datetime | str, config: str = "default", ru
             features = preprocess.update_features(conn, loaded, spec.features) if len(loaded) else UpsertResult(0, 0)
         run.rows_written, run.rows_unchanged = raw.written + features.written, raw.unchanged + features.unchanged
         run.summary = {
-            "stage": "data", "project": PROJECT, "interval": {"start": start.isoformat(), "end": end.isoformat()},
-            "batches": sorted(int(b) for b in loaded["batch"].unique()), "rows_written": run.rows_written,
+            "stage": "data",
+            "project": PROJECT,
+            "interval": {"start": start.isoformat(), "end": end.isoformat()},
+            "batches": sorted(int(b) for b in loaded["batch"].unique()),
+            "rows_written": run.rows_written,
             "rows_unchanged": run.rows_unchanged,
             "tables": {"samples": vars(raw), "features": vars(features)},
-            "duration_s": round(time.perf_counter() - began, 3), "run_id": run.run_id,
-        }  # fmt: skip
+            "duration_s": round(time.perf_counter() - began, 3),
+            "run_id": run.run_id,
+        }
     return report(run.summary)
 
 
-def train(end: datetime | str | None = None, reason: str = "manual", config: str = "default",
-          run_id: str | None = None) -> dict[str, Any]:  # fmt: skip
+def train(
+    end: datetime | str | None = None, reason: str = "manual", config: str = "default", run_id: str | None = None
+) -> dict[str, Any]:
     """Every candidate on the batches before `end` (default: all stored), then register the best through the gate."""
     began = time.perf_counter()
     prepared = train_prepare(end, reason, config, run_id, quiet=True)
@@ -66,8 +75,13 @@ def train(end: datetime | str | None = None, reason: str = "manual", config: str
     return report({**summary, "duration_s": round(time.perf_counter() - began, 3)})
 
 
-def train_prepare(end: datetime | str | None = None, reason: str = "manual", config: str = "default",
-                  run_id: str | None = None, quiet: bool = False) -> dict[str, Any]:  # fmt: skip
+def train_prepare(
+    end: datetime | str | None = None,
+    reason: str = "manual",
+    config: str = "default",
+    run_id: str | None = None,
+    quiet: bool = False,
+) -> dict[str, Any]:
     """Check there are enough batches and open the MLflow parent run (first task of the train DAG)."""
     spec = load_spec_from_config(config)
     engine = _engine()
@@ -75,34 +89,58 @@ def train_prepare(end: datetime | str | None = None, reason: str = "manual", con
     end = min(utc(end), after_newest) if end else after_newest
     with track_run(engine, PROJECT, "train.prepare", run_id, interval_end=end) as run:
         prepared = training.start_training(engine, end, spec, reason, run.run_id)
-        run.summary = {"stage": "train.prepare", "project": PROJECT, "end": end.isoformat(), "reason": reason,
-                       "run_id": run.run_id, **prepared}  # fmt: skip
+        run.summary = {
+            "stage": "train.prepare",
+            "project": PROJECT,
+            "end": end.isoformat(),
+            "reason": reason,
+            "run_id": run.run_id,
+            **prepared,
+        }
     return run.summary if quiet else report(run.summary)
 
 
 def train_candidate(prepared: dict, candidate: str, config: str = "default", quiet: bool = False) -> dict[str, Any]:
     began = time.perf_counter()
-    result = training.train_candidate(_engine(), utc(prepared["end"]), load_spec_from_config(config), candidate,
-                                      prepared["parent_run_id"])  # fmt: skip
+    result = training.train_candidate(
+        _engine(), utc(prepared["end"]), load_spec_from_config(config), candidate, prepared["parent_run_id"]
+    )
     summary = {"stage": "train.candidate", **result, "duration_s": round(time.perf_counter() - began, 3)}
     return summary if quiet else report(summary)
 
 
-def train_select(prepared: dict, results: list[dict[str, Any]], config: str = "default", run_id: str | None = None,
-                 quiet: bool = False) -> dict[str, Any]:  # fmt: skip
+def train_select(
+    prepared: dict,
+    results: list[dict[str, Any]],
+    config: str = "default",
+    run_id: str | None = None,
+    quiet: bool = False,
+) -> dict[str, Any]:
     end = utc(prepared["end"])
     engine = _engine()
     with track_run(engine, PROJECT, "train", run_id, interval_end=end) as run:
-        decision = evaluate.evaluate_and_gate(engine, end, load_spec_from_config(config), list(results),
-                                              prepared["parent_run_id"], run.run_id)  # fmt: skip
+        decision = evaluate.evaluate_and_gate(
+            engine, end, load_spec_from_config(config), list(results), prepared["parent_run_id"], run.run_id
+        )
         run.rows_written = 1
-        run.summary = {"stage": "train", "project": PROJECT, "end": end.isoformat(),
-                       "parent_run_id": prepared["parent_run_id"], "run_id": run.run_id, **decision}  # fmt: skip
+        run.summary = {
+            "stage": "train",
+            "project": PROJECT,
+            "end": end.isoformat(),
+            "parent_run_id": prepared["parent_run_id"],
+            "run_id": run.run_id,
+            **decision,
+        }
     return run.summary if quiet else report(run.summary)
 
 
-def inference(start: datetime | str, end: datetime | str, config: str = "default", run_id: str | None = None,
-              dag_id: str | None = None) -> dict[str, Any]:  # fmt: skip
+def inference(
+    start: datetime | str,
+    end: datetime | str,
+    config: str = "default",
+    run_id: str | None = None,
+    dag_id: str | None = None,
+) -> dict[str, Any]:
     """The champion's verdict on every sample that arrived in [start, end), upserted with lineage."""
     began = time.perf_counter()
     start, end = utc(start), utc(end)
@@ -111,18 +149,32 @@ def inference(start: datetime | str, end: datetime | str, config: str = "default
         try:
             result = classifying.classify(engine, start, end, load_spec_from_config(config), run.run_id)
         except NoChampion as error:
-            raise champion_missing(engine, PROJECT, registered_model_name(), run.run_id, dag_id, error,
-                                   f"inference for {start.isoformat()} .. {end.isoformat()}") from None  # fmt: skip
+            raise champion_missing(
+                engine,
+                PROJECT,
+                registered_model_name(),
+                run.run_id,
+                dag_id,
+                error,
+                f"inference for {start.isoformat()} .. {end.isoformat()}",
+            ) from None
         run.rows_written, run.rows_unchanged = result["written"], result["unchanged"]
-        run.summary = {"stage": "inference", "project": PROJECT,
-                       "interval": {"start": start.isoformat(), "end": end.isoformat()}, **result,
-                       "rows_written": result["written"], "rows_unchanged": result["unchanged"],
-                       "duration_s": round(time.perf_counter() - began, 3), "run_id": run.run_id}  # fmt: skip
+        run.summary = {
+            "stage": "inference",
+            "project": PROJECT,
+            "interval": {"start": start.isoformat(), "end": end.isoformat()},
+            **result,
+            "rows_written": result["written"],
+            "rows_unchanged": result["unchanged"],
+            "duration_s": round(time.perf_counter() - began, 3),
+            "run_id": run.run_id,
+        }
     return report(run.summary)
 
 
-def monitor(end: datetime | str, config: str = "default", run_id: str | None = None,
-            dag_id: str | None = None) -> dict[str, Any]:  # fmt: skip
+def monitor(
+    end: datetime | str, config: str = "default", run_id: str | None = None, dag_id: str | None = None
+) -> dict[str, Any]:
     """Decay and drift over the windows ending at `end`; one monitoring row; Slack when trouble starts."""
     began = time.perf_counter()
     end = utc(end)
@@ -130,17 +182,26 @@ def monitor(end: datetime | str, config: str = "default", run_id: str | None = N
     engine = _engine()
     with track_run(engine, PROJECT, "monitor", run_id, interval_end=end) as run:
         result = monitoring.check(engine, end, spec, run.run_id)
-        delivery = notify(monitoring.alert(result, spec.monitoring, dag_id, run.run_id), engine) if result["alert"] else None
+        delivery = (
+            notify(monitoring.alert(result, spec.monitoring, dag_id, run.run_id), engine) if result["alert"] else None
+        )
         run.rows_written = result["written"]
         run.summary = {
-            "stage": "monitor", "project": PROJECT, "end": end.isoformat(), "decision": result["decision"],
-            "reasons": result["reasons"], "retrain": result["retrain"], "model": result["model_name"],
-            "version": result["model_version"], "rows_joined": result["rows_joined"],
+            "stage": "monitor",
+            "project": PROJECT,
+            "end": end.isoformat(),
+            "decision": result["decision"],
+            "reasons": result["reasons"],
+            "retrain": result["retrain"],
+            "model": result["model_name"],
+            "version": result["model_version"],
+            "rows_joined": result["rows_joined"],
             "metrics": result["metrics"].get("live", {}),
             "drift": {feature: round(stats["psi"], 4) for feature, stats in result["drift"].items()},
             "alert": delivery.status if delivery else None,
-            "duration_s": round(time.perf_counter() - began, 3), "run_id": run.run_id,
-        }  # fmt: skip
+            "duration_s": round(time.perf_counter() - began, 3),
+            "run_id": run.run_id,
+        }
     return report(run.summary)
 
 

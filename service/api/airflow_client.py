@@ -36,7 +36,9 @@ class AirflowClient:
         return self._request("POST", f"/api/v2/dags/{dag_id}/dagRuns", json={"logical_date": None, "conf": conf})
 
     def runs(self, dag_id: str, limit: int = 20) -> list[dict]:
-        answer = self._request("GET", f"/api/v2/dags/{dag_id}/dagRuns", params={"order_by": "-run_after", "limit": limit})
+        answer = self._request(
+            "GET", f"/api/v2/dags/{dag_id}/dagRuns", params={"order_by": "-run_after", "limit": limit}
+        )
         return answer.get("dag_runs", [])
 
     def run(self, dag_id: str, run_id: str) -> dict:
@@ -46,8 +48,11 @@ class AirflowClient:
         return self._request("GET", f"/api/v2/dags/{dag_id}/dagRuns/{run_id}/taskInstances").get("task_instances", [])
 
     def log(self, dag_id: str, run_id: str, task_id: str, try_number: int) -> dict:
-        return self._request("GET", f"/api/v2/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/logs/{try_number}",
-                             headers={"Accept": "application/json"})  # fmt: skip
+        return self._request(
+            "GET",
+            f"/api/v2/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/logs/{try_number}",
+            headers={"Accept": "application/json"},
+        )
 
     def _request(self, method: str, path: str, auth: bool = True, **kwargs) -> dict:
         headers = kwargs.pop("headers", {})
@@ -62,9 +67,15 @@ class AirflowClient:
             headers["Authorization"] = f"Bearer {self._access_token()}"
             response = self.http.request(method, self.base + path, headers=headers, **kwargs)
         if response.status_code >= 400:
-            detail = response.json().get("detail") if response.headers.get("content-type", "").startswith("application/json") else response.text[:200]
-            raise AirflowError(f"Airflow answered {response.status_code} to {method} {path}: {detail}",
-                               status=response.status_code if response.status_code in (404, 409, 422) else 502)  # fmt: skip
+            detail = (
+                response.json().get("detail")
+                if response.headers.get("content-type", "").startswith("application/json")
+                else response.text[:200]
+            )
+            raise AirflowError(
+                f"Airflow answered {response.status_code} to {method} {path}: {detail}",
+                status=response.status_code if response.status_code in (404, 409, 422) else 502,
+            )
         return response.json()
 
     def _access_token(self) -> str:
@@ -73,7 +84,9 @@ class AirflowClient:
         if not self.username or not self.password:
             raise AirflowError("AIRFLOW_USERNAME and AIRFLOW_PASSWORD are not set", status=503)
         try:
-            response = self.http.post(f"{self.base}/auth/token", json={"username": self.username, "password": self.password})
+            response = self.http.post(
+                f"{self.base}/auth/token", json={"username": self.username, "password": self.password}
+            )
         except httpx.HTTPError as error:
             raise AirflowError(f"Airflow at {self.base} unreachable: {type(error).__name__}") from error
         if response.status_code >= 400:

@@ -2,7 +2,7 @@
 and the dashboard. `create_app()` builds it; `python -m service.api` serves it."""
 
 import importlib
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 
 from fastapi import Depends, FastAPI, HTTPException, Query
@@ -22,9 +22,16 @@ from service.api.airflow_client import AirflowClient, AirflowError
 from service.api.predictor import Predictor, Served
 from service.api.predictor import predict as predict_rows
 from service.api.schemas import (
-    ComponentHealth, Health, PredictRequest, PredictResponse, Project, PromoteRequest, RollbackRequest, TriggerRequest,
+    ComponentHealth,
+    Health,
+    PredictRequest,
+    PredictResponse,
+    Project,
+    PromoteRequest,
+    RollbackRequest,
+    TriggerRequest,
     Workflow,
-)  # fmt: skip
+)
 from service.api.security import require_token
 from service.events import list_events
 from service.mlflow_setup import configure_mlflow
@@ -35,8 +42,12 @@ def create_app() -> FastAPI:
     settings = get_settings()
     app = FastAPI(title="MLOps template service", version="1.0", description=__doc__, responses=ERRORS)
     if settings.api_cors_origins:
-        app.add_middleware(CORSMiddleware, allow_origins=settings.api_cors_origins, allow_methods=["GET", "POST"],
-                           allow_headers=["Authorization", "Content-Type"])  # fmt: skip
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.api_cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
     predictor = Predictor(_model_names)
 
     @app.middleware("http")
@@ -44,8 +55,12 @@ def create_app() -> FastAPI:
         """Starlette's 405 lists the methods of one route only; a path served by a GET and a POST route has both."""
         response = await call_next(request)
         if response.status_code == 405:
-            methods = {method for route in app.routes if isinstance(route, APIRoute)
-                       and route.path_regex.match(request.url.path) for method in route.methods}  # fmt: skip
+            methods = {
+                method
+                for route in app.routes
+                if isinstance(route, APIRoute) and route.path_regex.match(request.url.path)
+                for method in route.methods
+            }
             response.headers["Allow"] = ", ".join(sorted(methods))
         return response
 
@@ -57,7 +72,7 @@ def create_app() -> FastAPI:
             try:
                 check()
                 results[name] = ComponentHealth(status="ok")
-            except Exception as error:  # noqa: BLE001 - each component reports its own trouble
+            except Exception as error:
                 results[name] = ComponentHealth(status="error", detail=_safe(error))
         overall = "ok" if all(result.status == "ok" for result in results.values()) else "degraded"
         return Health(status=overall, **results)
@@ -94,8 +109,16 @@ def create_app() -> FastAPI:
         dag_id = _dag_id(project, kind)
         found = _airflow(lambda client: client.run(dag_id, run_id))
         tasks = _airflow(lambda client: client.task_instances(dag_id, run_id))
-        return {**_run_summary(found), "tasks": [{key: task.get(key) for key in
-                ("task_id", "map_index", "state", "try_number", "start_date", "end_date")} for task in tasks]}  # fmt: skip
+        return {
+            **_run_summary(found),
+            "tasks": [
+                {
+                    key: task.get(key)
+                    for key in ("task_id", "map_index", "state", "try_number", "start_date", "end_date")
+                }
+                for task in tasks
+            ],
+        }
 
     @app.get("/projects/{project}/workflows/{kind}/runs/{run_id}/tasks/{task_id}/logs/{try_number}")
     def task_log(project: str, kind: str, run_id: str, task_id: str, try_number: int) -> dict:
@@ -106,11 +129,19 @@ def create_app() -> FastAPI:
     def monitoring(project: str, limit: int = Query(48, ge=1, le=1000)) -> dict:
         table = _table(project, "monitoring")
         with get_engine().connect() as conn:
-            rows = [dict(row._mapping) for row in conn.execute(
-                select(table).order_by(table.c.window_end.desc()).limit(limit))]  # fmt: skip
+            rows = [
+                dict(row._mapping)
+                for row in conn.execute(select(table).order_by(table.c.window_end.desc()).limit(limit))
+            ]
             counts = dict(conn.execute(select(table.c.decision, func.count()).group_by(table.c.decision)).all())
-        return {"rows": rows, "summary": {"decisions": counts, "latest": rows[0]["decision"] if rows else None,
-                                          "retrains_requested": sum(1 for row in rows if row["retrain_requested"])}}  # fmt: skip
+        return {
+            "rows": rows,
+            "summary": {
+                "decisions": counts,
+                "latest": rows[0]["decision"] if rows else None,
+                "retrains_requested": sum(1 for row in rows if row["retrain_requested"]),
+            },
+        }
 
     @app.get("/projects/{project}/models")
     def models(project: str) -> list[dict]:
@@ -118,20 +149,32 @@ def create_app() -> FastAPI:
         ensure_schema(engine)
         described = []
         for name in _model_names(project):
-            roles = {alias: registry.version_by_alias(name, alias) for alias in (registry.CHAMPION, registry.CHALLENGER)}
-            described.append({
-                "model": name,
-                **{alias: ({"version": str(v.version), "run_id": v.run_id, "created": _ms(v.creation_timestamp)} if v else None)
-                   for alias, v in roles.items()},
-                "events": list_events(engine, project, name, limit=50),
-            })  # fmt: skip
+            roles = {
+                alias: registry.version_by_alias(name, alias) for alias in (registry.CHAMPION, registry.CHALLENGER)
+            }
+            described.append(
+                {
+                    "model": name,
+                    **{
+                        alias: (
+                            {"version": str(v.version), "run_id": v.run_id, "created": _ms(v.creation_timestamp)}
+                            if v
+                            else None
+                        )
+                        for alias, v in roles.items()
+                    },
+                    "events": list_events(engine, project, name, limit=50),
+                }
+            )
         return described
 
     @app.post("/projects/{project}/models/{model}/promote", dependencies=[Depends(require_token)])
     def promote(project: str, model: str, request: PromoteRequest) -> dict:
         _known_model(project, model)
         try:
-            event = registry.promote(get_engine(), project, model, request.version, request.reason, manual_run_id("api"))
+            event = registry.promote(
+                get_engine(), project, model, request.version, request.reason, manual_run_id("api")
+            )
         except MlflowException as error:  # the registry has no such version
             raise HTTPException(404, f"cannot promote {model} v{request.version}: {_safe(error)}") from None
         return vars(event)
@@ -154,7 +197,9 @@ def create_app() -> FastAPI:
             missing, unknown = sorted(expected - set(row)), sorted(set(row) - expected)
             if missing or unknown:
                 raise HTTPException(422, f"row {number}: missing columns {missing}, unknown columns {unknown}")
-        return PredictResponse(model=served.name, version=served.version, predictions=predict_rows(served, request.rows))
+        return PredictResponse(
+            model=served.name, version=served.version, predictions=predict_rows(served, request.rows)
+        )
 
     def _resolve(project: str, wanted: str | None) -> Served:
         _known(project)
@@ -172,11 +217,15 @@ def create_app() -> FastAPI:
 ERRORS = {
     status: {"description": description, "content": {"application/json": {"example": {"detail": "what was wrong"}}}}
     for status, description in {
-        400: "the body is not valid JSON", 401: "missing or wrong bearer token", 403: "mutating endpoints are disabled (no API_TOKEN)",
-        404: "unknown project, workflow kind, model, run or plot", 409: "nothing to roll back to",
-        502: "Airflow answered with an error or is unreachable", 503: "no champion, or Airflow not configured",
+        400: "the body is not valid JSON",
+        401: "missing or wrong bearer token",
+        403: "mutating endpoints are disabled (no API_TOKEN)",
+        404: "unknown project, workflow kind, model, run or plot",
+        409: "nothing to roll back to",
+        502: "Airflow answered with an error or is unreachable",
+        503: "no champion, or Airflow not configured",
     }.items()
-}  # fmt: skip
+}
 
 
 def _known(project: str) -> None:
@@ -246,12 +295,16 @@ def _safe(error: Exception) -> str:
     """An error for a response: its type and first line, with configured secrets masked."""
     settings = get_settings()
     message = f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"[:300]
-    for secret in (settings.airflow_password, settings.api_token, settings.slack_bot_token, settings.aws_secret_access_key):
+    for secret in (
+        settings.airflow_password,
+        settings.api_token,
+        settings.slack_bot_token,
+        settings.aws_secret_access_key,
+    ):
         if secret is not None and secret.get_secret_value():
             message = message.replace(secret.get_secret_value(), "***")
     return message
 
 
 def _ms(timestamp: int | None) -> str | None:
-    return datetime.fromtimestamp(timestamp / 1000, tz=timezone.utc).isoformat() if timestamp else None
-
+    return datetime.fromtimestamp(timestamp / 1000, tz=UTC).isoformat() if timestamp else None

@@ -5,7 +5,7 @@ which version served when. No front-end build chain."""
 import html
 import importlib
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pandas as pd
 from fastapi import FastAPI, HTTPException
@@ -43,12 +43,19 @@ def add_routes(app: FastAPI, table, model_names) -> None:
         champions = []
         for name in model_names(project):
             version = registry.version_by_alias(name, registry.CHAMPION)
-            champions.append(f"<li><b>{html.escape(name)}</b>: champion "
-                             f"{'v' + str(version.version) if version else 'none yet'}</li>")  # fmt: skip
-        status = (f"latest monitoring: <b id='decision'>{html.escape(latest.decision)}</b> for the window ending "
-                  f"{latest.window_end:%Y-%m-%d %H:%M} UTC ({html.escape(latest.reason)})" if latest else "no monitoring yet")  # fmt: skip
-        figures = "".join(f'<img id="plot-{name}" src="/dashboard/{project}/plots/{name}.png" alt="{title}">'
-                          for name, title in PLOTS.items())  # fmt: skip
+            champions.append(
+                f"<li><b>{html.escape(name)}</b>: champion {'v' + str(version.version) if version else 'none yet'}</li>"
+            )
+        status = (
+            f"latest monitoring: <b id='decision'>{html.escape(latest.decision)}</b> for the window ending "
+            f"{latest.window_end:%Y-%m-%d %H:%M} UTC ({html.escape(latest.reason)})"
+            if latest
+            else "no monitoring yet"
+        )
+        figures = "".join(
+            f'<img id="plot-{name}" src="/dashboard/{project}/plots/{name}.png" alt="{title}">'
+            for name, title in PLOTS.items()
+        )
         return _page(project, f"<ul id='champions'>{''.join(champions)}</ul><p id='status'>{status}</p>{figures}")
 
     @app.get("/dashboard/{project}/plots/{name}.png")
@@ -58,7 +65,8 @@ def add_routes(app: FastAPI, table, model_names) -> None:
         figure = Figure(figsize=(10, 3.2))  # not pyplot: its global state is not safe across the server's threads
         axis = figure.subplots()
         points = {"outcomes": _outcomes, "error": _error, "drift": _drift, "champions": _champions}[name](
-            axis, project, table, model_names)  # fmt: skip
+            axis, project, table, model_names
+        )
         if not points:
             axis.text(0.5, 0.5, "no data yet", ha="center", va="center", transform=axis.transAxes)
         axis.set_title(PLOTS[name], fontsize=10)
@@ -87,8 +95,11 @@ def _outcomes(axis, project, table, model_names) -> int:
 def _monitoring_rows(project, table) -> pd.DataFrame:
     monitoring = table(project, "monitoring")
     with get_engine().connect() as conn:
-        rows = conn.execute(select(monitoring.c.window_end, monitoring.c.metrics, monitoring.c.drift, monitoring.c.decision)
-                            .order_by(monitoring.c.window_end)).all()  # fmt: skip
+        rows = conn.execute(
+            select(monitoring.c.window_end, monitoring.c.metrics, monitoring.c.drift, monitoring.c.decision).order_by(
+                monitoring.c.window_end
+            )
+        ).all()
     return pd.DataFrame([tuple(row) for row in rows], columns=["window_end", "metrics", "drift", "decision"])
 
 
@@ -126,15 +137,23 @@ def _drift(axis, project, table, model_names) -> int:
 def _champions(axis, project, table, model_names) -> int:
     drawn = 0
     for name in model_names(project):
-        moves = [event for event in reversed(list_events(get_engine(), project, name, limit=1000))
-                 if event["action"] in ("promote", "rollback")]  # fmt: skip
+        moves = [
+            event
+            for event in reversed(list_events(get_engine(), project, name, limit=1000))
+            if event["action"] in ("promote", "rollback")
+        ]
         if moves:
             times, versions = [e["created_at"] for e in moves], [int(e["to_version"]) for e in moves]
-            axis.step([*times, datetime.now(timezone.utc)], [*versions, versions[-1]], where="post", label=name)
+            axis.step([*times, datetime.now(UTC)], [*versions, versions[-1]], where="post", label=name)
             axis.plot(times, versions, "o", color=axis.lines[-1].get_color())
             for event, when, version in zip(moves, times, versions):
-                axis.annotate(f"{event['action']} v{version}", (when, version), fontsize=7, textcoords="offset points",
-                              xytext=(3, 4))  # fmt: skip
+                axis.annotate(
+                    f"{event['action']} v{version}",
+                    (when, version),
+                    fontsize=7,
+                    textcoords="offset points",
+                    xytext=(3, 4),
+                )
             drawn += len(moves)
     if drawn:
         axis.set_ylabel("champion version")

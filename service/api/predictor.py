@@ -4,8 +4,8 @@ project has, which version is champion), and a model is reloaded only when the a
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -68,7 +68,7 @@ class Predictor:
     def _refresh(self, project: str, wanted: str | None) -> None:
         try:
             self.resolve(project, wanted)
-        except Exception:  # noqa: BLE001 - forget the answer: the next request resolves it and reports why
+        except Exception:
             log.warning("registry check for %s failed; asking again on the next request", project, exc_info=True)
             self._answers.pop((project, wanted), None)
         finally:
@@ -81,8 +81,10 @@ def predict(served: Served, rows: list[dict]) -> list[dict]:
     values = np.array([[row[name] for name in served.inputs] for row in rows], dtype=float)  # None becomes NaN
     output = served.predict(pd.DataFrame(values, columns=list(served.inputs)))
     columns = {name: output[name].tolist() for name in output.columns}
-    return [{name: None if value != value else value for name, value in zip(columns, row)}  # NaN != NaN
-            for row in zip(*columns.values())]  # fmt: skip
+    return [
+        {name: None if value != value else value for name, value in zip(columns, row)}  # NaN != NaN
+        for row in zip(*columns.values())
+    ]
 
 
 def _load(name: str, version: str) -> Served:

@@ -45,8 +45,9 @@ class RollbackRequest(BaseModel):
 
 class PredictRequest(BaseModel):
     model: str | None = Field(default=None, description="registered model; optional when the project has one")
-    rows: list[dict[str, float | None]] = Field(min_length=1, max_length=10_000,
-                                                description="feature rows, oldest first, with the champion's columns")  # fmt: skip
+    rows: list[dict[str, float | None]] = Field(
+        min_length=1, max_length=10_000, description="feature rows, oldest first, with the champion's columns"
+    )
 
 
 class PredictResponse(BaseModel):

@@ -20,9 +20,12 @@ print(json.dumps({{"errors": {{k: str(v) for k, v in bag.import_errors.items()}}
 
 def dagbag(environ: dict, folder: Path) -> dict:
     result = subprocess.run(
-        [sys.executable, "-c", PROBE.format(heavy=HEAVY), str(folder)], env=environ, capture_output=True, text=True,
+        [sys.executable, "-c", PROBE.format(heavy=HEAVY), str(folder)],
+        env=environ,
+        capture_output=True,
+        text=True,
         timeout=300,
-    )  # fmt: skip
+    )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 

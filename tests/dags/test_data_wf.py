@@ -34,8 +34,10 @@ def test_data_wf_backfills_a_range_given_as_params(dags_test, pg_url):
     engine = create_engine(pg_url)
     with engine.connect() as conn:
         counted = conn.execute(
-            text("select count(*) from crypto_forecast_features where candle_time >= '2024-04-01' "
-                 "and candle_time < '2024-04-03'")
-        ).scalar_one()  # fmt: skip
+            text(
+                "select count(*) from crypto_forecast_features where candle_time >= '2024-04-01' "
+                "and candle_time < '2024-04-03'"
+            )
+        ).scalar_one()
     engine.dispose()
     assert counted == 48

@@ -2,7 +2,7 @@
 
 import json
 import sqlite3
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import create_engine, select, update
@@ -10,7 +10,7 @@ from sqlalchemy import create_engine, select, update
 from projects.crypto_forecast import run
 from projects.crypto_forecast.utils.tables import features, monitoring, predictions
 
-END = datetime(2024, 3, 4, tzinfo=timezone.utc)
+END = datetime(2024, 3, 4, tzinfo=UTC)
 
 
 def train_runs(airflow_home: Path) -> dict[str, str]:
@@ -32,12 +32,21 @@ def test_inference_then_monitoring_triggers_the_train_workflow(dags_test, airflo
     with engine.begin() as conn:
         assert len(conn.execute(select(predictions.c.target_time)).all()) == 72
         # a volatility regime change in the last three days (the training's window ended 3 days before END)
-        conn.execute(update(features).where(features.c.candle_time >= END - timedelta(hours=72))
-                     .values(ret_1h=features.c.ret_1h * 8, ret_3h=features.c.ret_3h * 8, range_1h=features.c.range_1h * 8,
-                             volume_z_168h=features.c.volume_z_168h + 3))  # fmt: skip
+        conn.execute(
+            update(features)
+            .where(features.c.candle_time >= END - timedelta(hours=72))
+            .values(
+                ret_1h=features.c.ret_1h * 8,
+                ret_3h=features.c.ret_3h * 8,
+                range_1h=features.c.range_1h * 8,
+                volume_z_168h=features.c.volume_z_168h + 3,
+            )
+        )
     before = set(train_runs(airflow_home))
 
-    monitored = dags_test("crypto_forecast_monitoring_wf", END.isoformat(), conf=json.dumps({"end": END.isoformat()}), **env)
+    monitored = dags_test(
+        "crypto_forecast_monitoring_wf", END.isoformat(), conf=json.dumps({"end": END.isoformat()}), **env
+    )
 
     assert monitored.returncode == 0, monitored.stdout[-3000:] + monitored.stderr[-3000:]
     with engine.connect() as conn:

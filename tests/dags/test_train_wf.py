@@ -12,8 +12,13 @@ def test_train_wf_trains_candidates_in_parallel_tasks_and_sets_the_alias(dags_te
     run.data("2023-09-01T00:00:00+00:00", "2024-03-01T00:00:00+00:00", source="replay")
     conf = json.dumps({"end": "2024-03-01T00:00:00+00:00", "reason": "weekly test"})
 
-    result = dags_test("crypto_forecast_train_wf", "2024-03-04T03:00:00+00:00", conf=conf, DATABASE_URL=pg_url,
-                       MLFLOW_TRACKING_URI=mlflow_store)  # fmt: skip
+    result = dags_test(
+        "crypto_forecast_train_wf",
+        "2024-03-04T03:00:00+00:00",
+        conf=conf,
+        DATABASE_URL=pg_url,
+        MLFLOW_TRACKING_URI=mlflow_store,
+    )
 
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     lines = [json.loads(line) for line in result.stdout.splitlines() if line.startswith('{"stage": "train')]

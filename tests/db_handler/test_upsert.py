@@ -1,6 +1,6 @@
 """The upsert helper on real PostgreSQL (COPY and executemany paths) and SQLite."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pandas as pd
 import pytest
@@ -9,7 +9,7 @@ from sqlalchemy import Column, Double, Integer, MetaData, String, Table, create_
 from db_handler import upsert
 from db_handler.types import UTCDateTime
 
-T0 = datetime(2024, 1, 1, tzinfo=timezone.utc)
+T0 = datetime(2024, 1, 1, tzinfo=UTC)
 
 
 def make_table() -> Table:
@@ -61,7 +61,9 @@ def test_insert_then_rerun_changes_nothing(engine_and_table, as_records):
     before = stored(engine, table)
     later = frame([1.5, 2.5, float("nan")], written_at=T0 + timedelta(days=1))
     with engine.begin() as conn:
-        second = upsert(conn, table, later.to_dict("records") if as_records else later, ("market", "at"), ("written_at",))
+        second = upsert(
+            conn, table, later.to_dict("records") if as_records else later, ("market", "at"), ("written_at",)
+        )
 
     assert (first.written, first.unchanged) == (3, 0)
     assert (second.written, second.unchanged) == (0, 3)
@@ -73,7 +75,9 @@ def test_changed_row_is_updated_and_touched(engine_and_table):
     engine, table = engine_and_table
     with engine.begin() as conn:
         upsert(conn, table, frame([1.0, 2.0]), key=("market", "at"), touch=("written_at",))
-        result = upsert(conn, table, frame([1.0, 9.0], written_at=T0 + timedelta(hours=5)), ("market", "at"), ("written_at",))
+        result = upsert(
+            conn, table, frame([1.0, 9.0], written_at=T0 + timedelta(hours=5)), ("market", "at"), ("written_at",)
+        )
     rows = stored(engine, table)
     assert (result.written, result.unchanged) == (1, 1)
     assert [row[2] for row in rows] == [1.0, 9.0]
@@ -82,19 +86,17 @@ def test_changed_row_is_updated_and_touched(engine_and_table):
 
 def test_failure_inside_transaction_writes_nothing(engine_and_table):
     engine, table = engine_and_table
-    with pytest.raises(RuntimeError):
-        with engine.begin() as conn:
-            upsert(conn, table, frame([1.0, 2.0]), key=("market", "at"))
-            raise RuntimeError("a later step fails")
+    with pytest.raises(RuntimeError), engine.begin() as conn:
+        upsert(conn, table, frame([1.0, 2.0]), key=("market", "at"))
+        raise RuntimeError("a later step fails")
     assert stored(engine, table) == []
 
 
 def test_naive_times_are_refused(engine_and_table):
     engine, table = engine_and_table
     naive = frame([1.0]).assign(at=pd.Timestamp("2024-01-01 00:00"))
-    with pytest.raises(Exception, match="naive"):
-        with engine.begin() as conn:
-            upsert(conn, table, naive, key=("market", "at"))
+    with pytest.raises(Exception, match="naive"), engine.begin() as conn:
+        upsert(conn, table, naive, key=("market", "at"))
 
 
 def test_times_round_trip_as_utc(engine_and_table):
@@ -102,4 +104,4 @@ def test_times_round_trip_as_utc(engine_and_table):
     kst = frame([1.0]).assign(at=pd.Timestamp("2024-01-01 09:00", tz="Asia/Seoul"))
     with engine.begin() as conn:
         upsert(conn, table, kst, key=("market", "at"))
-    assert stored(engine, table)[0][1] == datetime(2024, 1, 1, 0, 0, tzinfo=timezone.utc)
+    assert stored(engine, table)[0][1] == datetime(2024, 1, 1, 0, 0, tzinfo=UTC)

@@ -17,8 +17,11 @@ class SlackDouble:
         self.answers = list(answers)
 
     def respond(self, method: str, path: str, headers: dict, raw: str) -> tuple[int, dict, str]:
-        body = json.loads(raw) if headers.get("Content-Type", "").startswith("application/json") else {
-            key: values[0] for key, values in parse_qs(raw).items()}  # fmt: skip
+        body = (
+            json.loads(raw)
+            if headers.get("Content-Type", "").startswith("application/json")
+            else {key: values[0] for key, values in parse_qs(raw).items()}
+        )
         self.requests.append({"path": path, "headers": headers, "body": body})
         return self.answers[0] if len(self.answers) == 1 else self.answers.pop(0)
 

@@ -11,15 +11,22 @@ def test_failure_callback_names_task_try_and_log(monkeypatch, slack_server, data
     monkeypatch.setenv("SLACK_CHANNEL", "#c")
     monkeypatch.setenv("SLACK_API_URL", slack_server.url + "/api/")
     ti = SimpleNamespace(task_id="forecast_with_champion", try_number=3, log_url="http://airflow.local/log/1")
-    context = {"ti": ti, "dag": SimpleNamespace(dag_id="crypto_forecast_inference_wf"), "run_id": "scheduled__x",
-               "exception": ValueError("no champion yet\nTraceback lines")}  # fmt: skip
+    context = {
+        "ti": ti,
+        "dag": SimpleNamespace(dag_id="crypto_forecast_inference_wf"),
+        "run_id": "scheduled__x",
+        "exception": ValueError("no champion yet\nTraceback lines"),
+    }
 
     on_failure(context)
 
     [request] = slack_server.requests
     rendered = json.dumps(request["body"]["blocks"])
-    for expected in ("crypto_forecast_inference_wf.forecast_with_champion failed (try 3)", "no champion yet",
-                     "http://airflow.local/log/1"):  # fmt: skip
+    for expected in (
+        "crypto_forecast_inference_wf.forecast_with_champion failed (try 3)",
+        "no champion yet",
+        "http://airflow.local/log/1",
+    ):
         assert expected in rendered
     assert "Traceback" not in rendered
 

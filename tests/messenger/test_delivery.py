@@ -29,14 +29,22 @@ def bot(monkeypatch, slack_server):
 
 def drift_alert(run_id="run-1") -> Alert:
     return monitoring_alert(
-        project="crypto_forecast", scope="KRW-BTC", decision="drift+decay",
+        project="crypto_forecast",
+        scope="KRW-BTC",
+        decision="drift+decay",
         reasons=["live MAE is 2.62x the champion's test MAE (limit 1.5x)"],
         metrics={"MAE / champion test MAE": (2.62, 1.5), "MAE / naive MAE": (0.99, 1.25)},
-        drift={"range_1h": {"psi": 3.26, "ks_pvalue": 1.9e-21}, "ret_3h": {"psi": 0.9, "ks_pvalue": 0.0011},
-               "ret_1h": {"psi": 0.05, "ks_pvalue": 0.4}, "volume_z_168h": {"psi": 0.01, "ks_pvalue": 0.9}},
+        drift={
+            "range_1h": {"psi": 3.26, "ks_pvalue": 1.9e-21},
+            "ret_3h": {"psi": 0.9, "ks_pvalue": 0.0011},
+            "ret_1h": {"psi": 0.05, "ks_pvalue": 0.4},
+            "volume_z_168h": {"psi": 0.01, "ks_pvalue": 0.9},
+        },
         airflow_run_url="http://airflow.local/dags/crypto_forecast_monitoring_wf/runs/run-1",
-        mlflow_model_url="http://mlflow.local/#/models/crypto_forecast-KRW-BTC/versions/3", run_id=run_id, retrain=True,
-    )  # fmt: skip
+        mlflow_model_url="http://mlflow.local/#/models/crypto_forecast-KRW-BTC/versions/3",
+        run_id=run_id,
+        retrain=True,
+    )
 
 
 def stored(engine) -> list[dict]:
@@ -55,9 +63,16 @@ def test_bot_token_posts_block_kit_with_metrics_features_and_links(bot, database
     assert body["channel"] == "#mlops-alerts"
     rendered = json.dumps(body["blocks"])
     assert "volume_z_168h" not in rendered  # the three most drifted features only
-    for expected in ("crypto_forecast", "KRW-BTC", "drift+decay", "2.62 (limit 1.5)", "range_1h", "PSI 3.260",
-                     "http://airflow.local/dags/crypto_forecast_monitoring_wf/runs/run-1",
-                     "http://mlflow.local/#/models/crypto_forecast-KRW-BTC/versions/3"):  # fmt: skip
+    for expected in (
+        "crypto_forecast",
+        "KRW-BTC",
+        "drift+decay",
+        "2.62 (limit 1.5)",
+        "range_1h",
+        "PSI 3.260",
+        "http://airflow.local/dags/crypto_forecast_monitoring_wf/runs/run-1",
+        "http://mlflow.local/#/models/crypto_forecast-KRW-BTC/versions/3",
+    ):
         assert expected in rendered
     assert "KRW-BTC" in body["text"]
     [row] = stored(database)
@@ -74,8 +89,10 @@ def test_webhook(monkeypatch, slack_server, database):
 
 
 def test_rate_limited_then_delivered(bot, database):
-    bot.answer((429, {"Retry-After": "0"}, json.dumps({"ok": False, "error": "ratelimited"})),
-               (200, {}, json.dumps({"ok": True})))  # fmt: skip
+    bot.answer(
+        (429, {"Retry-After": "0"}, json.dumps({"ok": False, "error": "ratelimited"})),
+        (200, {}, json.dumps({"ok": True})),
+    )
     result = notify(drift_alert(), database)
     assert (result.status, result.attempts) == ("sent", 2)
     assert len(bot.requests) == 2

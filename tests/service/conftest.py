@@ -4,7 +4,7 @@ task instances, logs), and a crypto_forecast world in its own schema and MLflow 
 import json
 import re
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -38,7 +38,9 @@ class AirflowDouble:
         return self._api(method, path, raw)
 
     def _api(self, method: str, path: str, raw: str) -> tuple[int, dict, object]:
-        match = re.fullmatch(r"/api/v2/dags/([^/]+)/dagRuns(?:/([^/]+))?(/taskInstances)?(?:/([^/]+)/logs/(\d+))?", path)
+        match = re.fullmatch(
+            r"/api/v2/dags/([^/]+)/dagRuns(?:/([^/]+))?(/taskInstances)?(?:/([^/]+)/logs/(\d+))?", path
+        )
         if not match or match[1] not in self.runs:
             return 404, {}, {"detail": f"The Dag with dag_id: `{match[1] if match else path}` was not found"}
         dag_id, run_id, tasks, task_id, try_number = match.groups()
@@ -51,19 +53,38 @@ class AirflowDouble:
         if run is None:
             return 404, {}, {"detail": f"DagRun with dag_id: `{dag_id}` and run_id: `{run_id}` was not found"}
         if task_id:
-            return 200, {}, {"content": [{"event": f"{task_id} try {try_number}: stage finished"}], "continuation_token": None}
+            return (
+                200,
+                {},
+                {"content": [{"event": f"{task_id} try {try_number}: stage finished"}], "continuation_token": None},
+            )
         if tasks:
             return 200, {}, {"task_instances": run["tasks"], "total_entries": len(run["tasks"])}
         return 200, {}, {key: value for key, value in run.items() if key != "tasks"}
 
     def add_run(self, dag_id: str, conf: dict, run_type: str, state: str = "queued") -> dict:
-        now = datetime.now(timezone.utc).isoformat()
+        now = datetime.now(UTC).isoformat()
         run = {
-            "dag_id": dag_id, "dag_run_id": f"{run_type}__{now}", "state": state, "run_type": run_type,
-            "logical_date": None, "run_after": now, "start_date": None, "end_date": None, "conf": conf,
-            "tasks": [{"task_id": "run_stage", "map_index": -1, "state": "success" if state == "success" else None,
-                       "try_number": 1, "start_date": now, "end_date": now}],
-        }  # fmt: skip
+            "dag_id": dag_id,
+            "dag_run_id": f"{run_type}__{now}",
+            "state": state,
+            "run_type": run_type,
+            "logical_date": None,
+            "run_after": now,
+            "start_date": None,
+            "end_date": None,
+            "conf": conf,
+            "tasks": [
+                {
+                    "task_id": "run_stage",
+                    "map_index": -1,
+                    "state": "success" if state == "success" else None,
+                    "try_number": 1,
+                    "start_date": now,
+                    "end_date": now,
+                }
+            ],
+        }
         self.runs[dag_id].append(run)
         return {key: value for key, value in run.items() if key != "tasks"}
 
@@ -89,8 +110,11 @@ def served_world(new_schema, tmp_path_factory):
     from service.projects import run_module
 
     store = tmp_path_factory.mktemp("served-mlflow")
-    env = {"DATABASE_URL": new_schema(), "MLFLOW_TRACKING_URI": f"sqlite:///{store / 'mlflow.db'}",
-           "MLFLOW_ARTIFACT_LOCATION": (store / "mlruns").as_uri()}  # fmt: skip
+    env = {
+        "DATABASE_URL": new_schema(),
+        "MLFLOW_TRACKING_URI": f"sqlite:///{store / 'mlflow.db'}",
+        "MLFLOW_ARTIFACT_LOCATION": (store / "mlruns").as_uri(),
+    }
     spec = load_spec_from_config("smoke")
     example, train_end = spec.example, datetime.fromisoformat(spec.example.train_end)
     ends = [train_end + timedelta(hours=hours) for hours in range(24, 73, 6)]

@@ -15,7 +15,10 @@ PROJECT, MODEL = "crypto_forecast", "crypto_forecast-KRW-BTC"
 
 def test_health_reports_each_component(client, monkeypatch):
     answer = client.get("/health").json()
-    assert answer == {"status": "ok", **{part: {"status": "ok", "detail": None} for part in ("database", "mlflow", "airflow")}}
+    assert answer == {
+        "status": "ok",
+        **{part: {"status": "ok", "detail": None} for part in ("database", "mlflow", "airflow")},
+    }
 
     monkeypatch.setenv("AIRFLOW_URL", "http://127.0.0.1:9")  # nothing listens on the discard port
     answer = client.get("/health").json()
@@ -24,11 +27,16 @@ def test_health_reports_each_component(client, monkeypatch):
 
 
 def test_projects_and_their_workflows_with_last_run(client, airflow_server):
-    assert {"name": PROJECT, "workflows": [f"{PROJECT}_{kind}_wf" for kind in ("data", "train", "inference", "monitoring")]} in client.get("/projects").json()
+    assert {
+        "name": PROJECT,
+        "workflows": [f"{PROJECT}_{kind}_wf" for kind in ("data", "train", "inference", "monitoring")],
+    } in client.get("/projects").json()
     airflow_server.add_run(f"{PROJECT}_data_wf", {}, "scheduled", state="success")
 
     workflows = {workflow["kind"]: workflow for workflow in client.get(f"/projects/{PROJECT}/workflows").json()}
-    assert set(workflows) == {"data", "train", "inference", "monitoring"} and all(w["dag_file"] for w in workflows.values())
+    assert set(workflows) == {"data", "train", "inference", "monitoring"} and all(
+        w["dag_file"] for w in workflows.values()
+    )
     assert workflows["data"]["last_run"]["state"] == "success" and workflows["train"]["last_run"] is None
     assert client.get("/projects/no_such_project/workflows").status_code == 404
 
@@ -55,7 +63,11 @@ def test_runs_one_run_with_task_states_and_a_task_log(client, airflow_server):
 
     assert [run["dag_run_id"] for run in client.get(base).json()] == [created["dag_run_id"]]
     one = client.get(f"{base}/{created['dag_run_id']}").json()
-    assert one["state"] == "success" and one["tasks"][0]["task_id"] == "run_stage" and one["tasks"][0]["state"] == "success"
+    assert (
+        one["state"] == "success"
+        and one["tasks"][0]["task_id"] == "run_stage"
+        and one["tasks"][0]["state"] == "success"
+    )
     log = client.get(f"{base}/{created['dag_run_id']}/tasks/run_stage/logs/1").json()
     assert log["content"][0]["event"] == "run_stage try 1: stage finished"
     assert client.get(f"{base}/manual__nope").status_code == 404
@@ -73,7 +85,8 @@ def test_airflow_refusing_the_credentials_is_a_clear_502(client, monkeypatch):
 def test_monitoring_rows_and_summary(client, served):
     answer = client.get(f"/projects/{PROJECT}/monitoring", params={"limit": 5}).json()
     assert [row["window_end"][:16] for row in answer["rows"]] == [
-        end.strftime("%Y-%m-%dT%H:%M") for end in reversed(served["monitor_ends"][-5:])]  # fmt: skip
+        end.strftime("%Y-%m-%dT%H:%M") for end in reversed(served["monitor_ends"][-5:])
+    ]
     assert sum(answer["summary"]["decisions"].values()) == len(served["monitor_ends"])
     assert answer["summary"]["latest"] == answer["rows"][0]["decision"]
     assert answer["rows"][0]["metrics"]["decay"]["limit"] == served["decay_factor"]
@@ -89,7 +102,9 @@ def test_models_promote_and_rollback_are_recorded(client, served, auth):
     assert client.post(f"{base}/promote", json={"version": "two", "reason": "by hand"}, headers=auth).status_code == 422
     assert client.post(f"{base}/promote", json={"version": "99", "reason": "by hand"}, headers=auth).status_code == 404
     promoted = client.post(f"{base}/promote", json={"version": "2", "reason": "v2 reads the new regime"}, headers=auth)
-    assert promoted.status_code == 200 and promoted.json()["to_version"] == "2" and promoted.json()["from_version"] == "1"
+    assert (
+        promoted.status_code == 200 and promoted.json()["to_version"] == "2" and promoted.json()["from_version"] == "1"
+    )
     assert registry.version_by_alias(MODEL, registry.CHAMPION).version == 2
 
     rolled = client.post(f"{base}/rollback", json={"reason": "v2 misbehaves"}, headers=auth)
@@ -99,7 +114,9 @@ def test_models_promote_and_rollback_are_recorded(client, served, auth):
 
     [model] = client.get(f"/projects/{PROJECT}/models").json()
     assert [event["action"] for event in model["events"]][:2] == ["rollback", "promote"]
-    assert "v2 reads the new regime" in model["events"][1]["reason"] and model["events"][0]["run_id"].startswith("api__")
+    assert "v2 reads the new regime" in model["events"][1]["reason"] and model["events"][0]["run_id"].startswith(
+        "api__"
+    )
     assert client.post(f"/projects/{PROJECT}/models/nope/rollback", json={}, headers=auth).status_code == 404
 
 
@@ -114,8 +131,17 @@ def test_predict_matches_the_stored_forecasts(client, served):
     start = served["train_end"]
     with get_engine().connect() as conn:
         rows = read_features(conn, "KRW-BTC", start, start + timedelta(hours=6), columns)
-        stored = conn.execute(text("SELECT predicted_log_return FROM crypto_forecast_predictions "
-                                   "WHERE target_time > :start ORDER BY target_time LIMIT 6"), {"start": start}).scalars().all()  # fmt: skip
+        stored = (
+            conn.execute(
+                text(
+                    "SELECT predicted_log_return FROM crypto_forecast_predictions "
+                    "WHERE target_time > :start ORDER BY target_time LIMIT 6"
+                ),
+                {"start": start},
+            )
+            .scalars()
+            .all()
+        )
 
     answer = client.post(f"/projects/{PROJECT}/predict", json={"rows": rows[columns].to_dict("records")})
     assert answer.status_code == 200 and answer.json()["model"] == MODEL and answer.json()["version"] == "1"
@@ -140,8 +166,16 @@ def test_predict_without_a_model_is_503_with_the_reason(client):
 
 def test_secrets_never_appear_in_responses(client, airflow_server, monkeypatch):
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-secret-slack-token")
-    bodies = [client.get(path).text for path in ("/health", "/projects", f"/projects/{PROJECT}/workflows",
-                                                 f"/projects/{PROJECT}/models", "/openapi.json")]  # fmt: skip
+    bodies = [
+        client.get(path).text
+        for path in (
+            "/health",
+            "/projects",
+            f"/projects/{PROJECT}/workflows",
+            f"/projects/{PROJECT}/models",
+            "/openapi.json",
+        )
+    ]
     for secret in (os.environ["AIRFLOW_PASSWORD"], os.environ["API_TOKEN"], "xoxb-secret-slack-token"):
         assert not any(secret in body for body in bodies)
 
@@ -152,7 +186,10 @@ def test_cors_is_off_unless_configured(served, airflow_server, monkeypatch):
         assert "access-control-allow-origin" not in plain.options("/projects", headers=preflight).headers
     monkeypatch.setenv("API_CORS_ORIGINS", '["http://dash.example"]')
     with TestClient(create_app()) as allowed:
-        assert allowed.options("/projects", headers=preflight).headers["access-control-allow-origin"] == "http://dash.example"
+        assert (
+            allowed.options("/projects", headers=preflight).headers["access-control-allow-origin"]
+            == "http://dash.example"
+        )
 
 
 def test_dashboard_plots_show_the_stored_data(client, served):

@@ -9,10 +9,18 @@ import pytest
 import uvicorn
 
 CHROMIUM = shutil.which("chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]  # fmt: skip
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)"
+)
 
 
 @pytest.fixture
@@ -40,8 +48,9 @@ def test_dashboard_shows_the_champion_status_and_four_drawn_plots(live_service, 
         page = browser.new_page(viewport={"width": 1100, "height": 900})
         page.goto(f"{live_service}/dashboard")
         page.click("text=crypto_forecast")
-        page.wait_for_function("[...document.images].length === 4 && [...document.images].every(i => i.complete)",
-                               timeout=60_000)  # fmt: skip
+        page.wait_for_function(
+            "[...document.images].length === 4 && [...document.images].every(i => i.complete)", timeout=60_000
+        )
         sizes = page.eval_on_selector_all("img", "images => images.map(i => [i.id, i.naturalWidth, i.naturalHeight])")
         champions, status = page.inner_text("#champions"), page.inner_text("#status")
         page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)

@@ -25,6 +25,13 @@ def test_beating_the_champion_is_not_enough_when_worse_than_naive():
 
 @pytest.mark.parametrize("challenger, promote", [(0.91, True), (0.904, False), (0.80, False)])
 def test_higher_is_better_metrics(challenger, promote):
-    decision = decide(challenger, naive=0.85, champion=0.90, champion_margin=0.005, naive_tolerance=0.0,
-                      metric="f1", higher_is_better=True)  # fmt: skip
+    decision = decide(
+        challenger,
+        naive=0.85,
+        champion=0.90,
+        champion_margin=0.005,
+        naive_tolerance=0.0,
+        metric="f1",
+        higher_is_better=True,
+    )
     assert decision.promote is promote

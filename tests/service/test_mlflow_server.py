@@ -17,10 +17,21 @@ import pytest
 def mlflow_server(tmp_path, monkeypatch, free_port):
     port = free_port
     artifacts = tmp_path / "server-artifacts"
-    command = [str(Path(sys.executable).parent / "mlflow"), "server", "--host", "127.0.0.1", "--port", str(port),
-               "--workers", "1", "--backend-store-uri", f"sqlite:///{tmp_path / 'server.db'}",
-               "--artifacts-destination", artifacts.as_uri()]  # fmt: skip
-    log = open(tmp_path / "server.log", "w")  # noqa: SIM115 - closed below
+    command = [
+        str(Path(sys.executable).parent / "mlflow"),
+        "server",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        "1",
+        "--backend-store-uri",
+        f"sqlite:///{tmp_path / 'server.db'}",
+        "--artifacts-destination",
+        artifacts.as_uri(),
+    ]
+    log = open(tmp_path / "server.log", "w")
     process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:

@@ -18,7 +18,9 @@ def register(constant: float) -> str:
     """Log a tiny sklearn model in a run and register it as a new version of MODEL."""
     configure_mlflow()
     with mlflow.start_run(experiment_id=project_experiment_id(PROJECT)) as run:
-        info = mlflow.sklearn.log_model(DummyRegressor(strategy="constant", constant=constant).fit([[0]], [0]), name="model")
+        info = mlflow.sklearn.log_model(
+            DummyRegressor(strategy="constant", constant=constant).fit([[0]], [0]), name="model"
+        )
     return registry.register_version(MODEL, info.model_uri, run.info.run_id, tags={"constant": str(constant)})
 
 

@@ -20,7 +20,9 @@ from service.api.airflow_client import AirflowClient
 
 CHROMIUM = shutil.which("chromium")
 DAG_ID = "crypto_forecast_train_wf"
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)"
+)
 
 
 @pytest.fixture
@@ -36,21 +38,31 @@ def running_airflow(tmp_path, database, mlflow_store, monkeypatch, free_port):
     (tmp_path / "passwords.json").write_text(json.dumps({"admin": password}))
     url = f"http://127.0.0.1:{port}"
     env = {
-        **os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}", "AIRFLOW_HOME": str(tmp_path / "airflow"),
-        "AIRFLOW__CORE__DAGS_FOLDER": str(REPO_ROOT / "dags"), "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+        "AIRFLOW_HOME": str(tmp_path / "airflow"),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(REPO_ROOT / "dags"),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
         "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS": "admin:admin",
         "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE": str(tmp_path / "passwords.json"),
-        "AIRFLOW__API__PORT": str(port), "AIRFLOW__API__BASE_URL": url,
+        "AIRFLOW__API__PORT": str(port),
+        "AIRFLOW__API__BASE_URL": url,
         "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"{url}/execution/",
         "AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC": "2",
         "MLOPS_TIME_SCHEDULES": "off",  # unpausing from the UI runs nothing but the triggered run
-    }  # fmt: skip
-    log = open(tmp_path / "standalone.log", "w")  # noqa: SIM115 - closed below
-    process = subprocess.Popen(["airflow", "standalone"], env=env, stdout=log, stderr=subprocess.STDOUT,
-                               start_new_session=True, cwd=REPO_ROOT)  # fmt: skip
+    }
+    log = open(tmp_path / "standalone.log", "w")
+    process = subprocess.Popen(
+        ["airflow", "standalone"], env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, cwd=REPO_ROOT
+    )
     client = AirflowClient(Settings(airflow_url=url, airflow_username="admin", airflow_password=password), timeout=30)
     try:
-        _wait(lambda: httpx.get(f"{url}/api/v2/monitor/health").status_code == 200 and client.dag(DAG_ID), 300, process, tmp_path)
+        _wait(
+            lambda: httpx.get(f"{url}/api/v2/monitor/health").status_code == 200 and client.dag(DAG_ID),
+            300,
+            process,
+            tmp_path,
+        )
         yield {"url": url, "password": password, "client": client}
     finally:
         os.killpg(process.pid, signal.SIGTERM)
@@ -106,7 +118,7 @@ def _wait(probe, timeout: float, process: subprocess.Popen | None, folder: Path)
         try:
             if answer := probe():
                 return answer
-        except Exception:  # noqa: BLE001 - not ready yet
+        except Exception:
             pass
         time.sleep(1)
     pytest.fail(f"not ready within {timeout} s; standalone log ends: {(folder / 'standalone.log').read_text()[-2000:]}")

@@ -21,14 +21,19 @@ DEFAULT_ON_THE_STACK = {
     "embedded_pg_dir": "only used without DATABASE_URL",
     "mlflow_artifact_location": "unset with a tracking server: the server's S3 store, proxied",
     "mlflow_s3_endpoint_url": "clients never touch S3: the MLflow server proxies artifacts (set on the mlflow service)",
-    "aws_access_key_id": "as above", "aws_secret_access_key": "as above",
-    "slack_api_url": "Slack's own", "slack_notify_success": "failures and alerts only",
+    "aws_access_key_id": "as above",
+    "aws_secret_access_key": "as above",
+    "slack_api_url": "Slack's own",
+    "slack_notify_success": "failures and alerts only",
     "airflow_username": "set on mlops-api, the only client of Airflow's REST API",
-    "airflow_password": "set on mlops-api", "api_token": "set on mlops-api",
-    "api_port": "mlops-api passes --port", "api_cors_origins": "CORS off by default",
-    "upbit_max_attempts": "defaults fit Upbit's limits", "upbit_backoff_seconds": "as above",
+    "airflow_password": "set on mlops-api",
+    "api_token": "set on mlops-api",
+    "api_port": "mlops-api passes --port",
+    "api_cors_origins": "CORS off by default",
+    "upbit_max_attempts": "defaults fit Upbit's limits",
+    "upbit_backoff_seconds": "as above",
     "upbit_timeout_seconds": "as above",
-}  # fmt: skip
+}
 
 
 def depends_on(service: dict) -> dict:
@@ -64,7 +69,9 @@ def test_dependencies_are_defined_and_their_conditions_can_be_met():
         for dependency, rule in depends_on(service).items():
             assert dependency in SERVICES, f"{name} depends on undefined {dependency}"
             if rule["condition"] == "service_healthy":
-                assert "healthcheck" in SERVICES[dependency], f"{name} waits for {dependency} to be healthy: no healthcheck"
+                assert "healthcheck" in SERVICES[dependency], (
+                    f"{name} waits for {dependency} to be healthy: no healthcheck"
+                )
             if rule["condition"] == "service_completed_successfully":
                 assert dependency in ONE_SHOT, f"{name} waits for {dependency} to finish, but it runs forever"
 
@@ -75,14 +82,27 @@ def test_each_long_running_service_has_a_healthcheck():
 
 
 def test_host_ports_do_not_clash():
-    published = [(name, str(port).split(":")[0]) for name, service in SERVICES.items() for port in service.get("ports", [])]
+    published = [
+        (name, str(port).split(":")[0]) for name, service in SERVICES.items() for port in service.get("ports", [])
+    ]
     ports = [port for _, port in published]
     assert len(ports) == len(set(ports)), published
 
 
 def test_the_topology_of_the_issue():
-    expected = {"postgres", "redis", "airflow-apiserver", "airflow-scheduler", "airflow-dag-processor",
-                "airflow-triggerer", "airflow-worker", "airflow-init", "mlflow", "minio", "minio-init"}  # fmt: skip
+    expected = {
+        "postgres",
+        "redis",
+        "airflow-apiserver",
+        "airflow-scheduler",
+        "airflow-dag-processor",
+        "airflow-triggerer",
+        "airflow-worker",
+        "airflow-init",
+        "mlflow",
+        "minio",
+        "minio-init",
+    }
     assert expected <= set(SERVICES)
     assert AIRFLOW_ENV["AIRFLOW__CORE__EXECUTOR"] == "CeleryExecutor"
     assert "airflow-worker" not in {name for name, s in SERVICES.items() if "container_name" in s}  # --scale works
@@ -108,7 +128,7 @@ def test_credentials_come_from_env_and_are_documented():
     assert REFERENCED - documented == set(), "variables used by docker-compose.yml but missing from .env.example"
     for name, service in {**SERVICES, "x-airflow-common": COMPOSE["x-airflow-common"]}.items():
         environment = service.get("environment", {})
-        for key, value in (environment.items() if isinstance(environment, dict) else []):
+        for key, value in environment.items() if isinstance(environment, dict) else []:
             if re.search(r"PASSWORD|SECRET|TOKEN|FERNET", key) and not key.endswith("_FILE"):
                 assert "${" in str(value), f"{name}: {key} is a literal; it must come from .env"
     assert "admin:admin" not in (REPO_ROOT / "docker-compose.yml").read_text()

@@ -2,8 +2,8 @@
 
 from projects.crypto_forecast.configs.data import DataConfig
 from projects.crypto_forecast.configs.features import FeatureConfig
-from projects.crypto_forecast.configs.monitoring import MonitoringConfig
 from projects.crypto_forecast.configs.model import GradientBoostingModel, GRUModel, RidgeModel, model_config
+from projects.crypto_forecast.configs.monitoring import MonitoringConfig
 from projects.crypto_forecast.configs.project import CalmRegime, Default, Smoke
 from projects.crypto_forecast.configs.train import TrainConfig
 

@@ -50,8 +50,9 @@ class Smoke(Default):
     """Small and fast, for the contract tests every project passes: a month of candles, one linear model."""
 
     name: ClassVar[str] = "smoke"
-    train: TrainConfig = TrainConfig(training_days=30, validation_days=4, test_days=4, candidates=("ridge",),
-                                     naive_tolerance=0.05)  # fmt: skip
+    train: TrainConfig = TrainConfig(
+        training_days=30, validation_days=4, test_days=4, candidates=("ridge",), naive_tolerance=0.05
+    )
     example: ExampleTimeline = ExampleTimeline(
         data_start="2024-01-15T00:00:00+00:00", train_end="2024-03-01T00:00:00+00:00", end="2024-03-04T00:00:00+00:00"
     )

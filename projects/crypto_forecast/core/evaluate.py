@@ -34,13 +34,26 @@ def evaluate_and_gate(
     if version_by_alias(name, CHAMPION) is not None:
         predictions["champion"] = predict(load_model(f"models:/{name}@{CHAMPION}"), frame, OUTPUT)[test]
     scores = score_models(frame["close"].to_numpy()[test], frame["target_close"].to_numpy()[test], predictions)
-    log_forecast_plots(partial(configure_mlflow().log_figure, parent_run_id), frame.loc[test, "target_time"],
-                       frame.loc[test, "target_close"].to_numpy(),
-                       frame.loc[test, "close"].to_numpy() * np.exp(predictions["challenger"]), "selected challenger")  # fmt: skip
+    log_forecast_plots(
+        partial(configure_mlflow().log_figure, parent_run_id),
+        frame.loc[test, "target_time"],
+        frame.loc[test, "target_close"].to_numpy(),
+        frame.loc[test, "close"].to_numpy() * np.exp(predictions["challenger"]),
+        "selected challenger",
+    )
     # the training window is monitoring's drift reference, so it travels with the version
     decision = register_through_gate(
-        engine, PROJECT, name, best, scores, metric=metric, higher_is_better=False,
-        champion_margin=spec.train.champion_margin, baseline_tolerance=spec.train.naive_tolerance,
-        parent_run_id=parent_run_id, run_id=run_id, tags=bounds.as_dict(),
-    )  # fmt: skip
+        engine,
+        PROJECT,
+        name,
+        best,
+        scores,
+        metric=metric,
+        higher_is_better=False,
+        champion_margin=spec.train.champion_margin,
+        baseline_tolerance=spec.train.naive_tolerance,
+        parent_run_id=parent_run_id,
+        run_id=run_id,
+        tags=bounds.as_dict(),
+    )
     return {**decision, "candidates": {result["candidate"]: result["validation"][metric] for result in results}}

@@ -4,16 +4,16 @@ Timing: features of candle t are known when t closes (t + 1 h), so the forecast 
 at t + h, and it is stamped with that target time; the candle being forecast is never an input.
 """
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 from sqlalchemy import Engine
 
 from db_handler import upsert
 from projects.crypto_forecast.configs import Default
+from projects.crypto_forecast.utils.naming import registered_model_name
 from projects.crypto_forecast.utils.queries import read_features
 from projects.crypto_forecast.utils.tables import predictions
-from projects.crypto_forecast.utils.naming import registered_model_name
 from service.registry import CHAMPION, champion_uri, load_model, predict, version_by_alias
 
 HISTORY_MARGIN = timedelta(hours=48)  # rows before the interval for models that look back over a window
@@ -31,7 +31,9 @@ def forecast(engine: Engine, market: str, start: datetime, end: datetime, spec: 
         rows = read_features(conn, market, start - HISTORY_MARGIN - timedelta(hours=window), end, spec.features.columns)
         predicted = predict(model, rows, "predicted_log_return") if len(rows) else np.array([])
         keep = (rows["candle_time"] >= start).to_numpy() & np.isfinite(predicted)
-        made = rows.loc[keep, ["candle_time", "close"]].rename(columns={"candle_time": "feature_time", "close": "base_close"})
+        made = rows.loc[keep, ["candle_time", "close"]].rename(
+            columns={"candle_time": "feature_time", "close": "base_close"}
+        )
         made = made.assign(
             market=market,
             target_time=made["feature_time"] + horizon,
@@ -42,10 +44,15 @@ def forecast(engine: Engine, market: str, start: datetime, end: datetime, spec: 
             model_version=str(version.version),
             mlflow_run_id=version.run_id,
             airflow_run_id=run_id,
-            created_at=datetime.now(timezone.utc),
+            created_at=datetime.now(UTC),
         )
-        written = upsert(conn, predictions, made, key=("market", "target_time", "horizon_hours"),
-                         touch=("airflow_run_id", "created_at"))  # fmt: skip
+        written = upsert(
+            conn,
+            predictions,
+            made,
+            key=("market", "target_time", "horizon_hours"),
+            touch=("airflow_run_id", "created_at"),
+        )
     in_interval = int((rows["candle_time"] >= start).sum()) if len(rows) else 0
     return {
         "model": name,

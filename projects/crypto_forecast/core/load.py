@@ -2,7 +2,7 @@
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -39,15 +39,25 @@ def resolve_source(source: str | None, settings: Settings) -> str:
 
 
 def load_candles(
-    market: str, start: datetime, end: datetime, source: str, settings: Settings, interval: str = "1h",
+    market: str,
+    start: datetime,
+    end: datetime,
+    source: str,
+    settings: Settings,
+    interval: str = "1h",
     tz: str | None = None,
-) -> LoadedCandles:  # fmt: skip
+) -> LoadedCandles:
     """Validated candles of `market` in [start, end) from `source` (already resolved)."""
     if source == "upbit":
         candles = fetch_upbit(
-            market, start, end, interval, settings.upbit_max_attempts, settings.upbit_backoff_seconds,
+            market,
+            start,
+            end,
+            interval,
+            settings.upbit_max_attempts,
+            settings.upbit_backoff_seconds,
             settings.upbit_timeout_seconds,
-        )  # fmt: skip
+        )
     elif source == "replay":
         candles = load_replay(market, start, end)
     else:
@@ -67,13 +77,11 @@ def _from_csv(path: Path, market: str, start: datetime, end: datetime, tz: str |
 def _count_gaps(candles: pd.DataFrame, start: datetime, end: datetime, interval: str) -> int:
     """Grid steps in [start, end) without a candle (no trades that hour), up to the last closed candle."""
     step = pd.Timedelta(interval)
-    closed_until = min(pd.Timestamp(end), pd.Timestamp.now(tz=timezone.utc).floor(step))
+    closed_until = min(pd.Timestamp(end), pd.Timestamp.now(tz=UTC).floor(step))
     expected = len(pd.date_range(pd.Timestamp(start).ceil(step), closed_until, freq=step, inclusive="left"))
     return max(expected - len(candles), 0)
 
 
 def store_raw(conn: Connection, loaded: LoadedCandles) -> UpsertResult:
-    rows = loaded.candles.assign(
-        market=loaded.market, source=loaded.source, ingested_at=datetime.now(timezone.utc)
-    )
+    rows = loaded.candles.assign(market=loaded.market, source=loaded.source, ingested_at=datetime.now(UTC))
     return upsert(conn, raw_candles, rows, key=("market", "candle_time"), touch=("ingested_at",))

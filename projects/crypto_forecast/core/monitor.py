@@ -5,7 +5,7 @@ compares recent features with the champion's training window (service.drift). Ei
 for a retrain, unless the cooldown holds it back (service.monitoring).
 """
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 from sqlalchemy import Engine, select
@@ -37,8 +37,9 @@ def check(engine: Engine, market: str, end: datetime, spec: Default, run_id: str
     metrics, missing, drift = {}, 0, {}
     if champion is not None:
         with engine.connect() as conn:
-            joined = read_forecasts_with_actuals(conn, market, performance_start, end, spec.train.horizon_hours,
-                                                 str(champion.version))  # fmt: skip
+            joined = read_forecasts_with_actuals(
+                conn, market, performance_start, end, spec.train.horizon_hours, str(champion.version)
+            )
             drift = _drift(conn, market, champion, drift_start, end, config)
         metrics, missing = _performance(joined, champion)
     if "mae_vs_reference" in metrics.get("ratios", {}):  # the dashboard's decay plot reads this pair
@@ -48,18 +49,29 @@ def check(engine: Engine, market: str, end: datetime, spec: Default, run_id: str
 
     with engine.begin() as conn:
         previous = conn.execute(
-            select(monitoring.c.decision).where(monitoring.c.market == market, monitoring.c.window_end < end)
-            .order_by(monitoring.c.window_end.desc()).limit(1)
+            select(monitoring.c.decision)
+            .where(monitoring.c.market == market, monitoring.c.window_end < end)
+            .order_by(monitoring.c.window_end.desc())
+            .limit(1)
         ).scalar_one_or_none()
         verdict = retrain_verdict(conn, PROJECT, name, end, decision, previous, reasons, run_id, config)
         row = {
-            "market": market, "window_end": end, "performance_window_start": performance_start,
-            "drift_window_start": drift_start, "model_name": name,
-            "model_version": str(champion.version) if champion else None, "rows_joined": rows,
-            "missing_candles": missing, "metrics": metrics, "drift": drift, "decision": decision,
-            "reason": "; ".join(reasons), "retrain_requested": verdict.requested, "airflow_run_id": run_id,
-            "created_at": datetime.now(timezone.utc),
-        }  # fmt: skip
+            "market": market,
+            "window_end": end,
+            "performance_window_start": performance_start,
+            "drift_window_start": drift_start,
+            "model_name": name,
+            "model_version": str(champion.version) if champion else None,
+            "rows_joined": rows,
+            "missing_candles": missing,
+            "metrics": metrics,
+            "drift": drift,
+            "decision": decision,
+            "reason": "; ".join(reasons),
+            "retrain_requested": verdict.requested,
+            "airflow_run_id": run_id,
+            "created_at": datetime.now(UTC),
+        }
         written = upsert(conn, monitoring, [row], key=("market", "window_end"), touch=("airflow_run_id", "created_at"))
     reasons += [verdict.note] if verdict.note else []
     return {**row, "reasons": reasons, "retrain": verdict.retrain, "alert": verdict.alert, "written": written.written}
@@ -69,11 +81,13 @@ def decay_reasons(metrics: dict, config: MonitoringConfig) -> list[str]:
     """Live error ABOVE its references by the configured factors (the original template had this inverted)."""
     ratios, reasons = metrics.get("ratios", {}), []
     if ratios.get("mae_vs_reference", 0) > config.decay_factor:
-        reasons.append(f"live MAE is {ratios['mae_vs_reference']:.2f}x the champion's test MAE "
-                       f"(limit {config.decay_factor}x)")  # fmt: skip
+        reasons.append(
+            f"live MAE is {ratios['mae_vs_reference']:.2f}x the champion's test MAE (limit {config.decay_factor}x)"
+        )
     if ratios.get("mae_vs_naive", 0) > config.naive_factor:
-        reasons.append(f"live MAE is {ratios['mae_vs_naive']:.2f}x naive's on the same hours "
-                       f"(limit {config.naive_factor}x)")  # fmt: skip
+        reasons.append(
+            f"live MAE is {ratios['mae_vs_naive']:.2f}x naive's on the same hours (limit {config.naive_factor}x)"
+        )
     return reasons
 
 
@@ -85,8 +99,11 @@ def _performance(joined, champion) -> tuple[dict, int]:
     base, actual = realised["base_close"].to_numpy(), realised["actual_close"].to_numpy()
     live = forecast_metrics(base, actual, realised["predicted_log_return"].to_numpy())
     naive = forecast_metrics(base, actual, np.zeros(len(realised)))
-    reference = {metric: float(champion.tags[f"test_{metric}"]) for metric in REFERENCE_METRICS
-                 if f"test_{metric}" in champion.tags}  # fmt: skip
+    reference = {
+        metric: float(champion.tags[f"test_{metric}"])
+        for metric in REFERENCE_METRICS
+        if f"test_{metric}" in champion.tags
+    }
     ratios = {"mae_vs_naive": live["mae"] / naive["mae"] if naive["mae"] else float("nan")}
     for metric in ("mae", "rmse", "mape"):
         if reference.get(metric):
@@ -99,8 +116,13 @@ def _drift(conn, market: str, champion, start: datetime, end: datetime, config: 
     if "train_start" not in champion.tags or "validation_start" not in champion.tags:
         return {}
     columns = list(config.drift_features)
-    reference = read_features(conn, market, datetime.fromisoformat(champion.tags["train_start"]),
-                              datetime.fromisoformat(champion.tags["validation_start"]), columns)  # fmt: skip
+    reference = read_features(
+        conn,
+        market,
+        datetime.fromisoformat(champion.tags["train_start"]),
+        datetime.fromisoformat(champion.tags["validation_start"]),
+        columns,
+    )
     return feature_drift(reference, read_features(conn, market, start, end, columns), config)
 
 
@@ -108,13 +130,17 @@ def alert(result: dict, config: MonitoringConfig, dag_id: str | None, run_id: st
     """The Slack message for a drift or decay decision: ratios against their limits, the most drifted features."""
     ratios = result["metrics"].get("ratios", {})
     return monitoring_alert(
-        project=PROJECT, scope=result["market"], decision=result["decision"], reasons=result["reasons"],
+        project=PROJECT,
+        scope=result["market"],
+        decision=result["decision"],
+        reasons=result["reasons"],
         metrics={
             "MAE / champion test MAE": (ratios.get("mae_vs_reference", float("nan")), config.decay_factor),
             "MAE / naive MAE": (ratios.get("mae_vs_naive", float("nan")), config.naive_factor),
         },
         drift=result["drift"],
         airflow_run_url=airflow_run_url(dag_id, run_id) if dag_id else None,
-        mlflow_model_url=mlflow_model_url(result["model_name"], result["model_version"]), run_id=run_id,
+        mlflow_model_url=mlflow_model_url(result["model_name"], result["model_version"]),
+        run_id=run_id,
         retrain=result["retrain"],
-    )  # fmt: skip
+    )

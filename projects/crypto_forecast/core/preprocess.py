@@ -1,6 +1,6 @@
 """Task unit `preprocess`: features of stored candles, upserted into the features table."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection
 
@@ -25,6 +25,6 @@ def update_features(conn: Connection, market: str, start: datetime, end: datetim
     features = build_features(history, config.features, config.data.interval)
     features = features.loc[features.index >= start].reset_index()
     features = features.assign(
-        market=market, feature_set_version=config.features.version, computed_at=datetime.now(timezone.utc)
+        market=market, feature_set_version=config.features.version, computed_at=datetime.now(UTC)
     )
     return upsert(conn, features_table, features, key=("market", "candle_time"), touch=("computed_at",))

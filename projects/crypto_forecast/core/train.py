@@ -29,12 +29,20 @@ def start_training(engine: Engine, market: str, end: datetime, spec: Default, re
         "trigger_reason": reason,
         "airflow_run_id": run_id,
     }
-    parent_run_id = open_parent_run(PROJECT, f"train {market} until {end:%Y-%m-%d %H:%M}", tags, spec.model_dump(mode="json"))
-    return {"parent_run_id": parent_run_id, "bounds": bounds.as_dict(), "rows": counts,
-            "candidates": list(spec.train.candidates)}  # fmt: skip
+    parent_run_id = open_parent_run(
+        PROJECT, f"train {market} until {end:%Y-%m-%d %H:%M}", tags, spec.model_dump(mode="json")
+    )
+    return {
+        "parent_run_id": parent_run_id,
+        "bounds": bounds.as_dict(),
+        "rows": counts,
+        "candidates": list(spec.train.candidates),
+    }
 
 
-def train_candidate(engine: Engine, market: str, end: datetime, spec: Default, candidate: str, parent_run_id: str) -> dict:
+def train_candidate(
+    engine: Engine, market: str, end: datetime, spec: Default, candidate: str, parent_run_id: str
+) -> dict:
     """Fit `candidate` on the training rows, score it on validation and test, log it with its model."""
     model = model_config(candidate)
     with engine.connect() as conn:
@@ -45,14 +53,26 @@ def train_candidate(engine: Engine, market: str, end: datetime, spec: Default, c
     test = (frame["split"] == "test").to_numpy()
 
     def plots() -> None:
-        log_forecast_plots(mlflow.log_figure, frame.loc[test, "target_time"], frame.loc[test, "target_close"].to_numpy(),
-                           frame.loc[test, "close"].to_numpy() * np.exp(predicted[test]), candidate)  # fmt: skip
+        log_forecast_plots(
+            mlflow.log_figure,
+            frame.loc[test, "target_time"],
+            frame.loc[test, "target_close"].to_numpy(),
+            frame.loc[test, "close"].to_numpy() * np.exp(predicted[test]),
+            candidate,
+        )
 
     logged = log_candidate(
-        PROJECT, parent_run_id, candidate, {"family": model.family, "market": market}, model.model_dump(mode="json"),
-        metrics, forecaster, _input_example(frame, spec.features.columns, getattr(model, "window", 1)),
-        pip_requirements("torch"), log_extras=plots,
-    )  # fmt: skip
+        PROJECT,
+        parent_run_id,
+        candidate,
+        {"family": model.family, "market": market},
+        model.model_dump(mode="json"),
+        metrics,
+        forecaster,
+        _input_example(frame, spec.features.columns, getattr(model, "window", 1)),
+        pip_requirements("torch"),
+        log_extras=plots,
+    )
     return {"candidate": candidate, **logged, **metrics}
 
 

@@ -3,12 +3,14 @@
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 
 
-def log_forecast_plots(log_figure, times: pd.Series, actual_close: np.ndarray, predicted_close: np.ndarray, title: str) -> None:
+def log_forecast_plots(
+    log_figure, times: pd.Series, actual_close: np.ndarray, predicted_close: np.ndarray, title: str
+) -> None:
     """Draw both plots, hand each to `log_figure(figure, artifact_path)` (e.g. mlflow.log_figure), close them."""
     comparison, axis = plt.subplots(figsize=(11, 4))
     axis.plot(times, actual_close, label="actual close", linewidth=1)

@@ -22,8 +22,14 @@ UPBIT_COLUMNS = {
     "candle_acc_trade_price": "value",
 }
 # Columns Upbit's candle API returns besides OHLCV: accepted and dropped.
-UPBIT_EXTRA_COLUMNS = {"unit", "prev_closing_price", "change_price", "change_rate", "converted_trade_price",
-                       "first_day_of_period"}  # fmt: skip
+UPBIT_EXTRA_COLUMNS = {
+    "unit",
+    "prev_closing_price",
+    "change_price",
+    "change_rate",
+    "converted_trade_price",
+    "first_day_of_period",
+}
 NAIVE_TIME_COLUMNS = ("candle_time", "timestamp", "datetime", "time", "date", "index", "Unnamed: 0", "")
 _OFFSET = re.compile(r"(?:Z|[+-]\d\d:?\d\d)$")
 

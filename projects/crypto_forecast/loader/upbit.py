@@ -92,8 +92,14 @@ def _fetch_page(
             return _to_canonical(page)
         if attempt < max_attempts:
             pause = backoff_seconds * 2 ** (attempt - 1)
-            log.warning("pyupbit returned None for %s to=%s (attempt %d/%d); retrying in %.1fs",
-                        market, to_utc, attempt, max_attempts, pause)  # fmt: skip
+            log.warning(
+                "pyupbit returned None for %s to=%s (attempt %d/%d); retrying in %.1fs",
+                market,
+                to_utc,
+                attempt,
+                max_attempts,
+                pause,
+            )
             time.sleep(pause)
     raise UpbitFetchError(
         f"Upbit returned no {interval} candles for {market} before {to_utc} UTC after {max_attempts} attempts "

@@ -14,9 +14,20 @@ branch_labels = None
 depends_on = None
 
 FEATURE_COLUMNS = [
-    "ret_1h", "ret_3h", "ret_6h", "ret_12h", "ret_24h", "vol_24h", "vol_168h",
-    "volume_z_168h", "range_1h", "hour_sin", "hour_cos", "dow_sin", "dow_cos",
-]  # fmt: skip
+    "ret_1h",
+    "ret_3h",
+    "ret_6h",
+    "ret_12h",
+    "ret_24h",
+    "vol_24h",
+    "vol_168h",
+    "volume_z_168h",
+    "range_1h",
+    "hour_sin",
+    "hour_cos",
+    "dow_sin",
+    "dow_cos",
+]
 
 
 def upgrade() -> None:

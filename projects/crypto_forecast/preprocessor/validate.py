@@ -14,7 +14,9 @@ class CandleValidationError(ValueError):
     def __init__(self, source: str, problems: list[str]) -> None:
         shown = "\n  ".join(problems[:MAX_LISTED])
         more = f"\n  ... and {len(problems) - MAX_LISTED} more" if len(problems) > MAX_LISTED else ""
-        super().__init__(f"{len(problems)} invalid candle value(s) from {source}; nothing was written:\n  {shown}{more}")
+        super().__init__(
+            f"{len(problems)} invalid candle value(s) from {source}; nothing was written:\n  {shown}{more}"
+        )
         self.problems = problems
 
 
@@ -27,7 +29,9 @@ def validate_candles(candles: pd.DataFrame, market: str, source: str, interval: 
         raise CandleValidationError(source, [f"{market}: unknown columns {unknown}, missing columns {missing}"])
     if "market" in candles.columns:
         other = candles.loc[candles["market"] != market]
-        problems += [f"{market} {_at(row)} column 'market': row belongs to {row.market!r}" for row in other.itertuples()]
+        problems += [
+            f"{market} {_at(row)} column 'market': row belongs to {row.market!r}" for row in other.itertuples()
+        ]
     if not isinstance(candles["candle_time"].dtype, pd.DatetimeTZDtype):
         raise CandleValidationError(source, [f"{market}: column 'candle_time' must be timezone-aware UTC"])
 
@@ -50,8 +54,10 @@ def validate_candles(candles: pd.DataFrame, market: str, source: str, interval: 
     unique = candles.drop_duplicates(subset=CANDLE_COLUMNS)
     clashing = unique["candle_time"].duplicated(keep=False)
     flag_rows = unique.loc[clashing].drop_duplicates("candle_time")
-    problems += [f"{market} {_at(row)} column 'candle_time': duplicate time with different values"
-                 for row in flag_rows.itertuples()]  # fmt: skip
+    problems += [
+        f"{market} {_at(row)} column 'candle_time': duplicate time with different values"
+        for row in flag_rows.itertuples()
+    ]
     if problems:
         raise CandleValidationError(source, problems)
     return unique.sort_values("candle_time").reset_index(drop=True)

@@ -29,7 +29,9 @@ def label(frame: pd.DataFrame, horizon_hours: int) -> pd.DataFrame:
     closes = frame.set_index("candle_time")["close"]
     target_time = frame["candle_time"] + pd.Timedelta(hours=horizon_hours)
     target_close = closes.reindex(target_time).to_numpy()
-    return frame.assign(target_time=target_time, target_close=target_close, target=np.log(target_close / frame["close"]))
+    return frame.assign(
+        target_time=target_time, target_close=target_close, target=np.log(target_close / frame["close"])
+    )
 
 
 def assign_splits(frame: pd.DataFrame, bounds: SplitBounds) -> pd.DataFrame:
@@ -37,11 +39,14 @@ def assign_splits(frame: pd.DataFrame, bounds: SplitBounds) -> pd.DataFrame:
     t = frame["target_time"]
     labelled = frame["target"].notna()
     split = np.select(
-        [labelled & (t >= bounds.train_start) & (t < bounds.validation_start),
-         labelled & (t >= bounds.validation_start) & (t < bounds.test_start),
-         labelled & (t >= bounds.test_start) & (t < bounds.end)],
-        ["train", "validation", "test"], default=None,
-    )  # fmt: skip
+        [
+            labelled & (t >= bounds.train_start) & (t < bounds.validation_start),
+            labelled & (t >= bounds.validation_start) & (t < bounds.test_start),
+            labelled & (t >= bounds.test_start) & (t < bounds.end),
+        ],
+        ["train", "validation", "test"],
+        default=None,
+    )
     return frame.assign(split=split)
 
 

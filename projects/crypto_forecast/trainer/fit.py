@@ -40,8 +40,12 @@ def _sklearn_estimator(model: ModelConfig, seed: int):
         return Ridge(alpha=model.alpha)
     if isinstance(model, GradientBoostingModel):
         return HistGradientBoostingRegressor(
-            max_iter=model.max_iter, learning_rate=model.learning_rate, max_leaf_nodes=model.max_leaf_nodes,
-            min_samples_leaf=model.min_samples_leaf, l2_regularization=model.l2_regularization,
-            early_stopping=False, random_state=seed,
-        )  # fmt: skip
+            max_iter=model.max_iter,
+            learning_rate=model.learning_rate,
+            max_leaf_nodes=model.max_leaf_nodes,
+            min_samples_leaf=model.min_samples_leaf,
+            l2_regularization=model.l2_regularization,
+            early_stopping=False,
+            random_state=seed,
+        )
     raise TypeError(f"no sklearn estimator for {type(model).__name__}")

@@ -26,7 +26,10 @@ def read_features(conn: Connection, market: str, start: datetime, end: datetime,
     """Stored features of `market` with start <= candle_time < end, oldest first, with the close of each candle."""
     query = (
         select(features.c.candle_time, raw_candles.c.close, *(features.c[name] for name in columns))
-        .join(raw_candles, (raw_candles.c.market == features.c.market) & (raw_candles.c.candle_time == features.c.candle_time))
+        .join(
+            raw_candles,
+            (raw_candles.c.market == features.c.market) & (raw_candles.c.candle_time == features.c.candle_time),
+        )
         .where(features.c.market == market, features.c.candle_time >= start, features.c.candle_time < end)
         .order_by(features.c.candle_time)
     )
@@ -45,8 +48,12 @@ def read_forecasts_with_actuals(
     """Forecasts of `model_version` for target times in [start, end), joined BY TIMESTAMP to the candle that
     realised them (actual_close is NaN where that candle is missing)."""
     query = (
-        select(predictions.c.target_time, predictions.c.base_close, predictions.c.predicted_log_return,
-               raw_candles.c.close.label("actual_close"))  # fmt: skip
+        select(
+            predictions.c.target_time,
+            predictions.c.base_close,
+            predictions.c.predicted_log_return,
+            raw_candles.c.close.label("actual_close"),
+        )
         .outerjoin(
             raw_candles,
             (raw_candles.c.market == predictions.c.market) & (raw_candles.c.candle_time == predictions.c.target_time),
@@ -69,8 +76,9 @@ def outcomes(conn: Connection, limit: int) -> pd.DataFrame:
     """The latest `limit` forecasts of every market as prices next to the close that followed (for the dashboard):
     time, predicted, actual (NaN until the candle exists)."""
     query = (
-        select(predictions.c.target_time, predictions.c.base_close, predictions.c.predicted_log_return,
-               raw_candles.c.close)  # fmt: skip
+        select(
+            predictions.c.target_time, predictions.c.base_close, predictions.c.predicted_log_return, raw_candles.c.close
+        )
         .outerjoin(
             raw_candles,
             (raw_candles.c.market == predictions.c.market) & (raw_candles.c.candle_time == predictions.c.target_time),
@@ -80,5 +88,6 @@ def outcomes(conn: Connection, limit: int) -> pd.DataFrame:
     )
     frame = pd.DataFrame([tuple(row) for row in conn.execute(query)], columns=["time", "base", "log_return", "actual"])
     frame = frame.iloc[::-1].astype({"base": float, "log_return": float, "actual": float})
-    return pd.DataFrame({"time": frame["time"], "predicted": frame["base"] * np.exp(frame["log_return"]),
-                         "actual": frame["actual"]}).reset_index(drop=True)  # fmt: skip
+    return pd.DataFrame(
+        {"time": frame["time"], "predicted": frame["base"] * np.exp(frame["log_return"]), "actual": frame["actual"]}
+    ).reset_index(drop=True)

@@ -18,5 +18,10 @@ class DataConfig(Config):
     drift_from_batch: int | None = 12  # arrives 2024-01-13 with the defaults; None: no drift
     drift_scale: float = Field(default=1.3, gt=0)
     drifted_columns: tuple[str, ...] = (
-        "mean_radius", "mean_perimeter", "mean_area", "worst_radius", "worst_perimeter", "worst_area",
-    )  # fmt: skip
+        "mean_radius",
+        "mean_perimeter",
+        "mean_area",
+        "worst_radius",
+        "worst_perimeter",
+        "worst_area",
+    )

@@ -3,9 +3,19 @@ from compose.specs import Config
 MEASUREMENTS = [
     f"{stat}_{name}"
     for stat in ("mean", "se", "worst")
-    for name in ("radius", "texture", "perimeter", "area", "smoothness", "compactness", "concavity",
-                 "concave_points", "symmetry", "fractal_dimension")
-]  # fmt: skip
+    for name in (
+        "radius",
+        "texture",
+        "perimeter",
+        "area",
+        "smoothness",
+        "compactness",
+        "concavity",
+        "concave_points",
+        "symmetry",
+        "fractal_dimension",
+    )
+]
 
 
 class FeatureConfig(Config):

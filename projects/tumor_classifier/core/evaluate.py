@@ -16,7 +16,9 @@ from service.registry import CHAMPION, load_model, predict, version_by_alias
 OUTPUT = "probability_malignant"
 
 
-def evaluate_and_gate(engine: Engine, end: datetime, spec: Default, results: list[dict], parent_run_id: str, run_id: str) -> dict:
+def evaluate_and_gate(
+    engine: Engine, end: datetime, spec: Default, results: list[dict], parent_run_id: str, run_id: str
+) -> dict:
     train = spec.train
     best = min(results, key=lambda result: result["validation"][train.selection_metric])
     name = registered_model_name()
@@ -29,8 +31,21 @@ def evaluate_and_gate(engine: Engine, end: datetime, spec: Default, results: lis
     prevalence = float(frame.loc[frame["split"] == "train", "label"].mean())
     scores = score_models(test["label"].to_numpy(), probabilities, prevalence, train.threshold)
     decision = register_through_gate(
-        engine, PROJECT, name, best, scores, metric=train.gate_metric, higher_is_better=True,
-        champion_margin=train.champion_margin, baseline_tolerance=train.baseline_tolerance,
-        parent_run_id=parent_run_id, run_id=run_id, tags=bounds.as_dict(), baseline="baseline",
-    )  # fmt: skip
-    return {**decision, "candidates": {result["candidate"]: result["validation"][train.selection_metric] for result in results}}
+        engine,
+        PROJECT,
+        name,
+        best,
+        scores,
+        metric=train.gate_metric,
+        higher_is_better=True,
+        champion_margin=train.champion_margin,
+        baseline_tolerance=train.baseline_tolerance,
+        parent_run_id=parent_run_id,
+        run_id=run_id,
+        tags=bounds.as_dict(),
+        baseline="baseline",
+    )
+    return {
+        **decision,
+        "candidates": {result["candidate"]: result["validation"][train.selection_metric] for result in results},
+    }

@@ -1,6 +1,6 @@
 """Task unit `inference`: the champion's verdict on every sample that arrived in an interval, with lineage."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import numpy as np
 from sqlalchemy import Engine
@@ -24,9 +24,17 @@ def classify(engine: Engine, start: datetime, end: datetime, spec: Default, run_
         made = rows[["sample_id", "arrived_at"]].assign(
             probability_malignant=probability,
             predicted_label=(probability >= spec.train.threshold).astype(int),
-            model_name=name, model_version=str(version.version), mlflow_run_id=version.run_id, airflow_run_id=run_id,
-            created_at=datetime.now(timezone.utc),
-        )  # fmt: skip
+            model_name=name,
+            model_version=str(version.version),
+            mlflow_run_id=version.run_id,
+            airflow_run_id=run_id,
+            created_at=datetime.now(UTC),
+        )
         written = upsert(conn, predictions, made, key=("sample_id",), touch=("airflow_run_id", "created_at"))
-    return {"model": name, "version": str(version.version), "predictions": len(made), "written": written.written,
-            "unchanged": written.unchanged}  # fmt: skip
+    return {
+        "model": name,
+        "version": str(version.version),
+        "predictions": len(made),
+        "written": written.written,
+        "unchanged": written.unchanged,
+    }

@@ -1,6 +1,6 @@
 """Task unit `load`: the batches arriving in an interval, validated, upserted into the samples table."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pandas as pd
 from sqlalchemy import Connection
@@ -17,5 +17,6 @@ def load_samples(config: DataConfig, start: datetime, end: datetime) -> pd.DataF
 
 
 def store_samples(conn: Connection, loaded: pd.DataFrame) -> UpsertResult:
-    return upsert(conn, samples, loaded.assign(ingested_at=datetime.now(timezone.utc)), key=("sample_id",),
-                  touch=("ingested_at",))  # fmt: skip
+    return upsert(
+        conn, samples, loaded.assign(ingested_at=datetime.now(UTC)), key=("sample_id",), touch=("ingested_at",)
+    )

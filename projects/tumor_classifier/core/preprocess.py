@@ -1,6 +1,6 @@
 """Task unit `preprocess`: features of the loaded samples, upserted into the features table."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pandas as pd
 from sqlalchemy import Connection
@@ -12,5 +12,5 @@ from projects.tumor_classifier.utils.tables import features
 
 
 def update_features(conn: Connection, loaded: pd.DataFrame, config: FeatureConfig) -> UpsertResult:
-    rows = build_features(loaded).assign(feature_set_version=config.version, computed_at=datetime.now(timezone.utc))
+    rows = build_features(loaded).assign(feature_set_version=config.version, computed_at=datetime.now(UTC))
     return upsert(conn, features, rows, key=("sample_id",), touch=("computed_at",))

@@ -16,12 +16,20 @@ def start_training(engine: Engine, end: datetime, spec: Default, reason: str, ru
     with engine.connect() as conn:
         frame, bounds = load_dataset(conn, end, spec)
     counts = frame["split"].value_counts().to_dict()
-    tags = {"data_range": f"{bounds.train_start.isoformat()} .. {end.isoformat()}", "trigger_reason": reason,
-            "feature_set_version": spec.features.version, "airflow_run_id": run_id,
-            **{f"rows_{split}": str(counts.get(split, 0)) for split in ("train", "validation", "test")}}  # fmt: skip
+    tags = {
+        "data_range": f"{bounds.train_start.isoformat()} .. {end.isoformat()}",
+        "trigger_reason": reason,
+        "feature_set_version": spec.features.version,
+        "airflow_run_id": run_id,
+        **{f"rows_{split}": str(counts.get(split, 0)) for split in ("train", "validation", "test")},
+    }
     parent_run_id = open_parent_run(PROJECT, f"train until {end:%Y-%m-%d %H:%M}", tags, spec.model_dump(mode="json"))
-    return {"parent_run_id": parent_run_id, "bounds": bounds.as_dict(), "rows": counts,
-            "candidates": list(spec.train.candidates)}  # fmt: skip
+    return {
+        "parent_run_id": parent_run_id,
+        "bounds": bounds.as_dict(),
+        "rows": counts,
+        "candidates": list(spec.train.candidates),
+    }
 
 
 def train_candidate(engine: Engine, end: datetime, spec: Default, candidate: str, parent_run_id: str) -> dict:
@@ -36,6 +44,15 @@ def train_candidate(engine: Engine, end: datetime, spec: Default, candidate: str
         probability = classifier.predict(None, rows)["probability_malignant"].to_numpy()
         metrics[split] = classification_metrics(rows["label"].to_numpy(), probability, spec.train.threshold)
     example = frame[columns].head(5).reset_index(drop=True)
-    logged = log_candidate(PROJECT, parent_run_id, candidate, {}, model.model_dump(mode="json"), metrics, classifier,
-                           example, pip_requirements())  # fmt: skip
+    logged = log_candidate(
+        PROJECT,
+        parent_run_id,
+        candidate,
+        {},
+        model.model_dump(mode="json"),
+        metrics,
+        classifier,
+        example,
+        pip_requirements(),
+    )
     return {"candidate": candidate, **logged, **metrics}

@@ -13,7 +13,9 @@ def classification_metrics(label: np.ndarray, probability: np.ndarray, threshold
         "f1": float(f1_score(label, predicted, zero_division=0.0)),
         "brier": float(brier_score_loss(label, probability, pos_label=1)) if len(label) else float("nan"),
         "ece": expected_calibration_error(label, probability),
-        "log_loss": float(log_loss(label, np.clip(probability, 1e-6, 1 - 1e-6), labels=[0, 1])) if len(label) else float("nan"),
+        "log_loss": float(log_loss(label, np.clip(probability, 1e-6, 1 - 1e-6), labels=[0, 1]))
+        if len(label)
+        else float("nan"),
         "rows": int(len(label)),
     }
 
@@ -23,8 +25,11 @@ def expected_calibration_error(label: np.ndarray, probability: np.ndarray, bins:
     if len(label) == 0:
         return float("nan")
     which = np.minimum((probability * bins).astype(int), bins - 1)
-    gap = sum(abs(probability[which == b].mean() - label[which == b].mean()) * (which == b).sum()
-              for b in range(bins) if (which == b).any())  # fmt: skip
+    gap = sum(
+        abs(probability[which == b].mean() - label[which == b].mean()) * (which == b).sum()
+        for b in range(bins)
+        if (which == b).any()
+    )
     return float(gap / len(label))
 
 

@@ -47,4 +47,6 @@ def load_batches(config: DataConfig, start: datetime, end: datetime) -> pd.DataF
 
 def replay_range(config: DataConfig) -> tuple[datetime, datetime]:
     first = pd.Timestamp(config.first_batch_at)
-    return first.to_pydatetime(), (first + timedelta(hours=batch_count(config) * config.batch_every_hours)).to_pydatetime()
+    return first.to_pydatetime(), (
+        first + timedelta(hours=batch_count(config) * config.batch_every_hours)
+    ).to_pydatetime()

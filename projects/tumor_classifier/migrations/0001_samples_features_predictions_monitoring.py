@@ -16,9 +16,19 @@ depends_on = None
 MEASUREMENTS = [
     f"{stat}_{name}"
     for stat in ("mean", "se", "worst")
-    for name in ("radius", "texture", "perimeter", "area", "smoothness", "compactness", "concavity",
-                 "concave_points", "symmetry", "fractal_dimension")
-]  # fmt: skip
+    for name in (
+        "radius",
+        "texture",
+        "perimeter",
+        "area",
+        "smoothness",
+        "compactness",
+        "concavity",
+        "concave_points",
+        "symmetry",
+        "fractal_dimension",
+    )
+]
 DERIVED = ["radius_spread", "area_spread", "concavity_spread"]
 
 

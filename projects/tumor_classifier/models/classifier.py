@@ -12,5 +12,6 @@ class Classifier(mlflow.pyfunc.PythonModel):
 
     def predict(self, context, model_input: pd.DataFrame, params=None) -> pd.DataFrame:
         probability = self.estimator.predict_proba(model_input[self.feature_columns])[:, 1]
-        return pd.DataFrame({"probability_malignant": probability,
-                             "predicted_label": (probability >= self.threshold).astype(int)})  # fmt: skip
+        return pd.DataFrame(
+            {"probability_malignant": probability, "predicted_label": (probability >= self.threshold).astype(int)}
+        )

@@ -26,8 +26,10 @@ def validate_samples(samples: pd.DataFrame) -> pd.DataFrame:
     problems: list[str] = []
 
     def flag(mask: pd.Series, column: str, what: str) -> None:
-        problems.extend(f"batch {row.batch} sample {row.sample_id} column {column!r}: {what}"
-                        for row in samples.loc[mask].itertuples())  # fmt: skip
+        problems.extend(
+            f"batch {row.batch} sample {row.sample_id} column {column!r}: {what}"
+            for row in samples.loc[mask].itertuples()
+        )
 
     for column in MEASUREMENTS:
         flag(samples[column].isna(), column, "missing (NaN)")
@@ -35,8 +37,10 @@ def validate_samples(samples: pd.DataFrame) -> pd.DataFrame:
     flag(~samples["label"].isin([0, 1]), "label", "not 0 (benign) or 1 (malignant)")
     unique = samples.drop_duplicates()
     clashing = unique.loc[unique["sample_id"].duplicated(), ["batch", "sample_id"]]
-    problems += [f"batch {row.batch} sample {row.sample_id} column 'sample_id': appears twice with different values"
-                 for row in clashing.itertuples()]  # fmt: skip
+    problems += [
+        f"batch {row.batch} sample {row.sample_id} column 'sample_id': appears twice with different values"
+        for row in clashing.itertuples()
+    ]
     if problems:
         raise SampleValidationError(problems)
     return unique.sort_values("sample_id").reset_index(drop=True)

@@ -22,11 +22,15 @@ def read_features(conn: Connection, start: datetime, end: datetime, columns: lis
 def read_predictions_with_labels(conn: Connection, start: datetime, end: datetime, model_version: str) -> pd.DataFrame:
     """Predictions of `model_version` for samples that arrived in [start, end), joined BY SAMPLE ID to the label."""
     query = (
-        select(predictions.c.sample_id, predictions.c.probability_malignant, predictions.c.predicted_label,
-               samples.c.label)  # fmt: skip
+        select(
+            predictions.c.sample_id, predictions.c.probability_malignant, predictions.c.predicted_label, samples.c.label
+        )
         .join(samples, samples.c.sample_id == predictions.c.sample_id)
-        .where(predictions.c.model_version == model_version, predictions.c.arrived_at >= start,
-               predictions.c.arrived_at < end)  # fmt: skip
+        .where(
+            predictions.c.model_version == model_version,
+            predictions.c.arrived_at >= start,
+            predictions.c.arrived_at < end,
+        )
     )
     return _frame(conn, query, ["sample_id", "probability_malignant", "predicted_label", "label"])
 

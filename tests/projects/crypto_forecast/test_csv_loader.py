@@ -28,9 +28,12 @@ def times(frame: pd.DataFrame) -> list[str]:
 
 
 def test_upbit_api_columns_with_utc_times(tmp_path):
-    path = write(tmp_path, "candle_date_time_utc,candle_date_time_kst,opening_price,high_price,low_price,trade_price,"
-                           "candle_acc_trade_volume,candle_acc_trade_price,timestamp,unit,market\n"
-                           "2024-01-01T00:00:00,2024-01-01T09:00:00,100,110,90,105,1.5,157.5,1704070799000,60,KRW-BTC\n")  # fmt: skip
+    path = write(
+        tmp_path,
+        "candle_date_time_utc,candle_date_time_kst,opening_price,high_price,low_price,trade_price,"
+        "candle_acc_trade_volume,candle_acc_trade_price,timestamp,unit,market\n"
+        "2024-01-01T00:00:00,2024-01-01T09:00:00,100,110,90,105,1.5,157.5,1704070799000,60,KRW-BTC\n",
+    )
     frame = read_candle_csv(path)
     assert times(frame) == ["2024-01-01T00:00:00+00:00"]
     assert frame.loc[0, ["open", "high", "low", "close", "volume", "value"]].tolist() == [100, 110, 90, 105, 1.5, 157.5]
@@ -38,15 +41,27 @@ def test_upbit_api_columns_with_utc_times(tmp_path):
 
 
 def test_kst_column_is_shifted_nine_hours(tmp_path):
-    path = write(tmp_path, f"candle_date_time_kst,opening_price,high_price,low_price,trade_price,candle_acc_trade_volume\n"
-                           f"2024-01-01T09:00:00,{ROW}\n")  # fmt: skip
+    path = write(
+        tmp_path,
+        f"candle_date_time_kst,opening_price,high_price,low_price,trade_price,candle_acc_trade_volume\n"
+        f"2024-01-01T09:00:00,{ROW}\n",
+    )
     assert times(read_candle_csv(path)) == ["2024-01-01T00:00:00+00:00"]
 
 
 def test_pyupbit_to_csv_shape_is_read_as_kst(tmp_path):
     index = pd.DatetimeIndex(["2024-01-01 09:00:00", "2024-01-01 10:00:00"])  # pyupbit's KST-naive index
-    frame = pd.DataFrame({"open": [100, 105], "high": [110, 108], "low": [90, 101], "close": [105, 102],
-                          "volume": [1.5, 2.0], "value": [157.5, 204.0]}, index=index)  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            "open": [100, 105],
+            "high": [110, 108],
+            "low": [90, 101],
+            "close": [105, 102],
+            "volume": [1.5, 2.0],
+            "value": [157.5, 204.0],
+        },
+        index=index,
+    )
     frame.to_csv(tmp_path / "pyupbit.csv")
     read = read_candle_csv(tmp_path / "pyupbit.csv")
     assert times(read) == ["2024-01-01T00:00:00+00:00", "2024-01-01T01:00:00+00:00"]
@@ -75,15 +90,25 @@ def test_gzip_file(tmp_path):
     assert len(read_candle_csv(path)) == 1
 
 
-@pytest.mark.parametrize("text, message", [
-    (f"timestamp,open,high,low,close,volume,colour\n2024-01-01 09:00:00,{ROW},red\n", r"unknown column\(s\) \['colour'\]"),
-    ("timestamp,open,high,low,close\n2024-01-01 09:00:00,100,110,90,105\n", r"missing column\(s\) \['volume'\]"),
-    (f"timestamp,open,high,low,close,volume\n2024-01-01 09:00:00,{ROW}\nyesterday,{ROW}\n",
-     r"row 3 column 'timestamp': cannot read 'yesterday' as a time"),
-    (f"timestamp,open,high,low,close,volume\n2024-01-01 09:00:00,100,110,ninety,105,1\n",
-     r"row 2 column 'low': 'ninety' is not a number"),
-    (f"open,high,low,close,volume\n{ROW}\n", "no time column"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        (
+            f"timestamp,open,high,low,close,volume,colour\n2024-01-01 09:00:00,{ROW},red\n",
+            r"unknown column\(s\) \['colour'\]",
+        ),
+        ("timestamp,open,high,low,close\n2024-01-01 09:00:00,100,110,90,105\n", r"missing column\(s\) \['volume'\]"),
+        (
+            f"timestamp,open,high,low,close,volume\n2024-01-01 09:00:00,{ROW}\nyesterday,{ROW}\n",
+            r"row 3 column 'timestamp': cannot read 'yesterday' as a time",
+        ),
+        (
+            "timestamp,open,high,low,close,volume\n2024-01-01 09:00:00,100,110,ninety,105,1\n",
+            r"row 2 column 'low': 'ninety' is not a number",
+        ),
+        (f"open,high,low,close,volume\n{ROW}\n", "no time column"),
+    ],
+)
 def test_errors_name_file_row_and_column(tmp_path, text, message):
     path = write(tmp_path, text)
     with pytest.raises(CandleFileError, match=f"{path}.*{message}"):
@@ -91,9 +116,12 @@ def test_errors_name_file_row_and_column(tmp_path, text, message):
 
 
 def test_data_stage_from_a_csv_keeps_only_the_requested_market(tmp_path, database):
-    path = write(tmp_path, "market,candle_date_time_utc,opening_price,high_price,low_price,trade_price,candle_acc_trade_volume\n"
-                           f"KRW-BTC,2024-01-01T00:00:00,{ROW}\nKRW-ETH,2024-01-01T00:00:00,3,4,2,3,9\n"
-                           f"KRW-ETH,2024-01-01T01:00:00,3,4,2,3,9\n")  # fmt: skip
+    path = write(
+        tmp_path,
+        "market,candle_date_time_utc,opening_price,high_price,low_price,trade_price,candle_acc_trade_volume\n"
+        f"KRW-BTC,2024-01-01T00:00:00,{ROW}\nKRW-ETH,2024-01-01T00:00:00,3,4,2,3,9\n"
+        f"KRW-ETH,2024-01-01T01:00:00,3,4,2,3,9\n",
+    )
     summary = run.data("2024-01-01T00:00:00", "2024-01-01T02:00:00", market="KRW-ETH", source=str(path))
     assert summary["tables"]["raw_candles"]["written"] == 2 and summary["source"] == str(path)
     with database.connect() as conn:
@@ -103,9 +131,24 @@ def test_data_stage_from_a_csv_keeps_only_the_requested_market(tmp_path, databas
 def test_cli_tz_option(tmp_path, database, pg_url):
     path = write(tmp_path, f"timestamp,open,high,low,close,volume\n2024-01-01 09:00:00,{ROW}\n")
     result = subprocess.run(
-        [sys.executable, "-m", "projects.crypto_forecast.run", "data", "--start", "2024-01-01T09:00", "--end",
-         "2024-01-01T10:00", "--source", str(path), "--tz", "UTC"],
-        capture_output=True, text=True, timeout=120, env={**os.environ, "DATABASE_URL": pg_url},
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "projects.crypto_forecast.run",
+            "data",
+            "--start",
+            "2024-01-01T09:00",
+            "--end",
+            "2024-01-01T10:00",
+            "--source",
+            str(path),
+            "--tz",
+            "UTC",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "DATABASE_URL": pg_url},
+    )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.strip().splitlines()[-1])["tables"]["raw_candles"]["written"] == 1

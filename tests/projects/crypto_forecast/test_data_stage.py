@@ -85,10 +85,23 @@ def test_bad_csv_writes_nothing_and_names_the_problem(database, tmp_path):
 
 def test_cli_honours_database_url_and_prints_one_json_line(database, pg_url):
     result = subprocess.run(
-        [sys.executable, "-m", "projects.crypto_forecast.run", "data", "--start", START, "--end", END,
-         "--source", "replay"],
-        capture_output=True, text=True, env={**__import__("os").environ, "DATABASE_URL": pg_url}, timeout=120,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "projects.crypto_forecast.run",
+            "data",
+            "--start",
+            START,
+            "--end",
+            END,
+            "--source",
+            "replay",
+        ],
+        capture_output=True,
+        text=True,
+        env={**__import__("os").environ, "DATABASE_URL": pg_url},
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()
     assert len(lines) == 1 and json.loads(lines[0])["rows_written"] == 336
@@ -97,10 +110,22 @@ def test_cli_honours_database_url_and_prints_one_json_line(database, pg_url):
 
 def test_cli_reports_bad_input_without_traceback(database):
     result = subprocess.run(
-        [sys.executable, "-m", "projects.crypto_forecast.run", "data", "--start", "2030-01-01", "--end", "2030-01-02",
-         "--source", "replay"],
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "projects.crypto_forecast.run",
+            "data",
+            "--start",
+            "2030-01-01",
+            "--end",
+            "2030-01-02",
+            "--source",
+            "replay",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 1
     assert "replay covers 2017-09-26" in result.stderr and "Traceback" not in result.stderr
 

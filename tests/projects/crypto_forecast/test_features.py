@@ -15,8 +15,17 @@ CONFIG = FeatureConfig()
 def candles(closes: list[float], start: str = "2024-01-01 00:00", volume: float = 1.0) -> pd.DataFrame:
     times = pd.date_range(start, periods=len(closes), freq="h", tz="UTC")
     closes = np.array(closes, dtype=float)
-    return pd.DataFrame({"candle_time": times, "open": closes, "high": closes * 1.01, "low": closes * 0.99,
-                         "close": closes, "volume": volume, "value": closes * volume})  # fmt: skip
+    return pd.DataFrame(
+        {
+            "candle_time": times,
+            "open": closes,
+            "high": closes * 1.01,
+            "low": closes * 0.99,
+            "close": closes,
+            "volume": volume,
+            "value": closes * volume,
+        }
+    )
 
 
 def test_values_by_hand():
@@ -32,7 +41,9 @@ def test_values_by_hand():
     assert last["volume_z_168h"] == pytest.approx((log_volume[-1] - log_volume.mean()) / log_volume.std(ddof=1))
     assert last["range_1h"] == pytest.approx(0.02)
     hour = features.index[-1].hour  # 2024-01-09 07:00 UTC, a Tuesday
-    assert (last["hour_sin"], last["hour_cos"]) == pytest.approx((np.sin(2 * np.pi * hour / 24), np.cos(2 * np.pi * hour / 24)))
+    assert (last["hour_sin"], last["hour_cos"]) == pytest.approx(
+        (np.sin(2 * np.pi * hour / 24), np.cos(2 * np.pi * hour / 24))
+    )
     assert last["dow_sin"] == pytest.approx(np.sin(2 * np.pi * 1 / 7))
 
 

@@ -1,6 +1,6 @@
 """Inference with a real champion from MLflow into real PostgreSQL: timing, lineage, reruns, no champion."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import delete, select, update
@@ -25,11 +25,14 @@ def test_forecasts_are_stamped_with_the_hour_they_forecast(champion, candles):
     assert summary["forecasts"] == len(rows) == 24
     first, last = rows[0], rows[-1]
     # feature candle t (closes at t + 1 h) forecasts the candle starting at t + 1 h: stamped with that hour
-    assert first["feature_time"].isoformat() == START and first["target_time"].isoformat() == "2024-03-01T01:00:00+00:00"
+    assert (
+        first["feature_time"].isoformat() == START and first["target_time"].isoformat() == "2024-03-01T01:00:00+00:00"
+    )
     assert last["target_time"].isoformat() == END  # the hour right after the interval
     assert all(row["target_time"] - row["feature_time"] == timedelta(hours=1) for row in rows)
     assert {(r["model_name"], r["model_version"], r["mlflow_run_id"]) for r in rows} == {
-        ("crypto_forecast-KRW-BTC", champion["version"], rows[0]["mlflow_run_id"])}  # fmt: skip
+        ("crypto_forecast-KRW-BTC", champion["version"], rows[0]["mlflow_run_id"])
+    }
     assert rows[0]["mlflow_run_id"] and rows[0]["airflow_run_id"] == summary["run_id"]
 
 
@@ -55,7 +58,7 @@ def test_rerun_is_idempotent_and_keeps_lineage(champion, candles):
 
 def test_gaps_in_features_are_skipped_not_shifted(champion, candles):
     with candles.begin() as conn:
-        conn.execute(delete(features).where(features.c.candle_time == datetime(2024, 3, 1, 5, tzinfo=timezone.utc)))
+        conn.execute(delete(features).where(features.c.candle_time == datetime(2024, 3, 1, 5, tzinfo=UTC)))
     summary = run.inference(START, END, config="test_ridge")
     targets = [row["target_time"].isoformat() for row in stored_predictions(candles)]
     assert summary["forecasts"] == 23 and "2024-03-01T06:00:00+00:00" not in targets
@@ -76,8 +79,11 @@ def test_cli_without_champion_prints_an_error_line_not_a_traceback(candles, mlfl
 
     result = subprocess.run(
         [sys.executable, "-m", "projects.crypto_forecast.run", "inference", "--start", START, "--end", END],
-        capture_output=True, text=True, timeout=120, env={**os.environ, "DATABASE_URL": pg_url},
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "DATABASE_URL": pg_url},
+    )
     assert result.returncode == 1
     assert "error: registered model 'crypto_forecast-KRW-BTC' has no 'champion'" in result.stderr
     assert "Traceback" not in result.stderr

@@ -1,6 +1,6 @@
 """Monitoring on real tables: the time join, the decay direction, drift, alerts and the retrain cooldown."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import ClassVar
 
 import numpy as np
@@ -14,9 +14,9 @@ from projects.crypto_forecast.core.monitor import decay_reasons
 from projects.crypto_forecast.utils.tables import features, monitoring, predictions, raw_candles
 from service.monitoring import decide
 
-from .conftest import RidgeOnly  # noqa: F401  (pytest imports conftest; the config set is found by name)
+from .conftest import RidgeOnly
 
-END = datetime(2024, 3, 4, tzinfo=timezone.utc)
+END = datetime(2024, 3, 4, tzinfo=UTC)
 
 
 class NoCooldown(RidgeOnly):
@@ -38,13 +38,20 @@ def forecasts(champion, candles):
 def inject_drift(engine, factor: float = 8.0) -> None:
     """Multiply recent hourly returns and ranges, and lift volumes: what a volatility regime change does."""
     with engine.begin() as conn:
-        conn.execute(update(features).where(features.c.candle_time >= END - timedelta(hours=72)).values(
-            ret_1h=features.c.ret_1h * factor, ret_3h=features.c.ret_3h * factor, range_1h=features.c.range_1h * factor,
-            volume_z_168h=features.c.volume_z_168h + 3))  # fmt: skip
+        conn.execute(
+            update(features)
+            .where(features.c.candle_time >= END - timedelta(hours=72))
+            .values(
+                ret_1h=features.c.ret_1h * factor,
+                ret_3h=features.c.ret_3h * factor,
+                range_1h=features.c.range_1h * factor,
+                volume_z_168h=features.c.volume_z_168h + 3,
+            )
+        )
 
 
 def test_forecasts_join_candles_by_timestamp_and_gaps_are_counted(forecasts):
-    hole = datetime(2024, 3, 3, 10, tzinfo=timezone.utc)
+    hole = datetime(2024, 3, 3, 10, tzinfo=UTC)
     window = timedelta(hours=MonitoringConfig().performance_window_hours)
     with forecasts.begin() as conn:
         conn.execute(delete(raw_candles).where(raw_candles.c.candle_time == hole))
@@ -90,7 +97,9 @@ def test_drift_alerts_once_and_requests_one_retrain_then_cools_down(forecasts):
     assert any("requested within 24 h" in reason for reason in second["reasons"])
     with forecasts.connect() as conn:
         kinds = conn.execute(select(alerts.c.kind, alerts.c.status)).all()
-        requested = conn.execute(select(monitoring.c.retrain_requested).order_by(monitoring.c.window_end)).scalars().all()
+        requested = (
+            conn.execute(select(monitoring.c.retrain_requested).order_by(monitoring.c.window_end)).scalars().all()
+        )
     assert second["alert"] is None  # still drifting, no retrain: Slack already knows
     assert len(kinds) == 1 and kinds[0].status == "logged"
     assert requested == [True, False]
@@ -100,9 +109,16 @@ def test_a_retrain_in_flight_holds_back_another(forecasts):
     inject_drift(forecasts)
     assert run.monitor(END, config="test_no_cooldown", run_id="scheduled__1")["retrain"] is True
     with forecasts.begin() as conn:  # the cooldown is zero: only "a retrain is in flight" can hold it back
-        conn.execute(insert(workflow_runs).values(
-            project="crypto_forecast", stage="train.prepare", run_id="manual__inflight", status="running",
-            started_at=datetime.now(timezone.utc), interval_end=END - timedelta(days=30)))  # fmt: skip
+        conn.execute(
+            insert(workflow_runs).values(
+                project="crypto_forecast",
+                stage="train.prepare",
+                run_id="manual__inflight",
+                status="running",
+                started_at=datetime.now(UTC),
+                interval_end=END - timedelta(days=30),
+            )
+        )
     held = run.monitor(END + timedelta(hours=1), config="test_no_cooldown")
     assert held["retrain"] is False
     with forecasts.begin() as conn:

@@ -3,7 +3,6 @@
 import mlflow
 import numpy as np
 import pandas as pd
-import pytest
 from mlflow.models import infer_signature
 from sklearn.dummy import DummyRegressor
 from sqlalchemy import select
@@ -15,10 +14,10 @@ from projects.crypto_forecast.models.forecaster import Forecaster
 from projects.crypto_forecast.trainer.dataset import load_dataset
 from projects.crypto_forecast.trainer.fit import fit_candidate
 from projects.crypto_forecast.utils import load_spec_from_config
-from service.tracking import pip_requirements
 from service import registry
 from service.mlflow_setup import configure_mlflow, project_experiment_id
 from service.stages import utc
+from service.tracking import pip_requirements
 
 END = "2024-03-01T00:00:00+00:00"  # TRAIN_END of conftest.py
 MODEL = "crypto_forecast-KRW-BTC"
@@ -32,14 +31,27 @@ def events(engine) -> list[dict]:
 def log_constant_model(log_return: float) -> dict:
     """A real pyfunc model that always forecasts `log_return` per hour, logged like a candidate."""
     columns = load_spec_from_config("test_fast").features.columns
-    constant = Forecaster(columns, DummyRegressor(strategy="constant", constant=log_return).fit([[0] * len(columns)], [0]))
+    constant = Forecaster(
+        columns, DummyRegressor(strategy="constant", constant=log_return).fit([[0] * len(columns)], [0])
+    )
     configure_mlflow()
-    with mlflow.start_run(experiment_id=project_experiment_id("crypto_forecast"), run_name=f"constant {log_return}") as r:
+    with mlflow.start_run(
+        experiment_id=project_experiment_id("crypto_forecast"), run_name=f"constant {log_return}"
+    ) as r:
         example = pd.DataFrame([[0.0] * len(columns)], columns=columns)
-        info = mlflow.pyfunc.log_model(name="model", python_model=constant, pip_requirements=pip_requirements(),
-                                       signature=infer_signature(example, constant.predict(None, example)))  # fmt: skip
-    return {"candidate": "constant", "run_id": r.info.run_id, "model_uri": info.model_uri,
-            "validation": {"mae": 0.0}, "test": {"mae": 0.0}}  # fmt: skip
+        info = mlflow.pyfunc.log_model(
+            name="model",
+            python_model=constant,
+            pip_requirements=pip_requirements(),
+            signature=infer_signature(example, constant.predict(None, example)),
+        )
+    return {
+        "candidate": "constant",
+        "run_id": r.info.run_id,
+        "model_uri": info.model_uri,
+        "validation": {"mae": 0.0},
+        "test": {"mae": 0.0},
+    }
 
 
 def test_first_training_promotes_through_the_naive_gate_and_logs_everything(candles, mlflow_store, capsys):

@@ -25,13 +25,21 @@ def upbit_json(candles: pd.DataFrame, market: str = "KRW-BTC") -> list[dict]:
     rows = []
     for row in candles.sort_values("candle_time", ascending=False).itertuples():
         utc = row.candle_time.tz_convert("UTC")
-        rows.append({
-            "market": market, "candle_date_time_utc": utc.strftime("%Y-%m-%dT%H:%M:%S"),
-            "candle_date_time_kst": (utc + timedelta(hours=9)).strftime("%Y-%m-%dT%H:%M:%S"),
-            "opening_price": row.open, "high_price": row.high, "low_price": row.low, "trade_price": row.close,
-            "timestamp": int((utc + timedelta(minutes=59)).timestamp() * 1000),
-            "candle_acc_trade_price": row.volume * row.close, "candle_acc_trade_volume": row.volume, "unit": 60,
-        })  # fmt: skip
+        rows.append(
+            {
+                "market": market,
+                "candle_date_time_utc": utc.strftime("%Y-%m-%dT%H:%M:%S"),
+                "candle_date_time_kst": (utc + timedelta(hours=9)).strftime("%Y-%m-%dT%H:%M:%S"),
+                "opening_price": row.open,
+                "high_price": row.high,
+                "low_price": row.low,
+                "trade_price": row.close,
+                "timestamp": int((utc + timedelta(minutes=59)).timestamp() * 1000),
+                "candle_acc_trade_price": row.volume * row.close,
+                "candle_acc_trade_volume": row.volume,
+                "unit": 60,
+            }
+        )
     return rows
 
 
@@ -77,7 +85,9 @@ def test_pages_are_walked_and_times_converted_from_kst_to_utc(history):
     expected = history[(history.candle_time >= START) & (history.candle_time < END)].reset_index(drop=True)
     assert len(candles) == len(expected) == 504
     assert candles["candle_time"].equals(expected["candle_time"])  # KST index converted back to UTC exactly
-    assert candles[["open", "high", "low", "close", "volume"]].equals(expected[["open", "high", "low", "close", "volume"]])
+    assert candles[["open", "high", "low", "close", "volume"]].equals(
+        expected[["open", "high", "low", "close", "volume"]]
+    )
     tos = [to for _, to, _ in upbit.calls]
     assert tos[0] == "2024-04-22 00:00:00" and len(tos) == 3  # 200 + 200 + 104 (the last page reaches START)
     assert tos[1] == (END - pd.Timedelta(hours=PAGE_SIZE)).strftime("%Y-%m-%d %H:%M:%S")
@@ -111,12 +121,16 @@ def test_an_hour_without_trades_stays_a_gap(history):
 
 
 @responses.activate
-@pytest.mark.parametrize("failure", [
-    (429, '{"error": {"name": "too_many_requests", "message": "Too many API requests."}}'),
-    (500, '{"error": {"name": "server_error"}}'),
-    requests.exceptions.ConnectTimeout("connect timeout"),
-    requests.exceptions.ReadTimeout("read timeout"),
-], ids=["429", "500", "connect-timeout", "read-timeout"])  # fmt: skip
+@pytest.mark.parametrize(
+    "failure",
+    [
+        (429, '{"error": {"name": "too_many_requests", "message": "Too many API requests."}}'),
+        (500, '{"error": {"name": "server_error"}}'),
+        requests.exceptions.ConnectTimeout("connect timeout"),
+        requests.exceptions.ReadTimeout("read timeout"),
+    ],
+    ids=["429", "500", "connect-timeout", "read-timeout"],
+)
 def test_a_failing_call_is_retried(history, failure):
     upbit = FakeUpbit(history, failures=[failure])
     responses.add_callback(responses.GET, URL, callback=upbit)

@@ -24,23 +24,37 @@ def broken(day: pd.DataFrame, column: str, value) -> pd.DataFrame:
     return frame
 
 
-@pytest.mark.parametrize("column, value, what", [
-    ("open", np.nan, "missing (NaN)"), ("high", np.nan, "missing (NaN)"), ("low", np.nan, "missing (NaN)"),
-    ("close", np.nan, "missing (NaN)"), ("volume", np.nan, "missing (NaN)"),
-    ("close", 0.0, "<= 0"), ("low", -5.0, "<= 0"), ("volume", -1.0, "volume -1.0 < 0"),
-    ("high", 1.0, "< low"), ("open", 1e12, "outside [low"), ("close", 1.0, "outside [low"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "column, value, what",
+    [
+        ("open", np.nan, "missing (NaN)"),
+        ("high", np.nan, "missing (NaN)"),
+        ("low", np.nan, "missing (NaN)"),
+        ("close", np.nan, "missing (NaN)"),
+        ("volume", np.nan, "missing (NaN)"),
+        ("close", 0.0, "<= 0"),
+        ("low", -5.0, "<= 0"),
+        ("volume", -1.0, "volume -1.0 < 0"),
+        ("high", 1.0, "< low"),
+        ("open", 1e12, "outside [low"),
+        ("close", 1.0, "outside [low"),
+    ],
+)
 def test_each_bad_value_is_named(day, column, value, what):
     with pytest.raises(CandleValidationError) as raised:
         validate_candles(broken(day, column, value), "KRW-BTC", "test")
-    assert any(problem.startswith(f"KRW-BTC 2024-05-01T05:00:00+00:00 column '{column}'") and what in problem
-               for problem in raised.value.problems), raised.value.problems  # fmt: skip
+    assert any(
+        problem.startswith(f"KRW-BTC 2024-05-01T05:00:00+00:00 column '{column}'") and what in problem
+        for problem in raised.value.problems
+    ), raised.value.problems
     assert "nothing was written" in str(raised.value)
 
 
 def test_conflicting_duplicate_times(day):
     clash = day.iloc[[5]].assign(close=day.iloc[5]["close"] + 1)
-    with pytest.raises(CandleValidationError, match=re.escape("KRW-BTC 2024-05-01T05:00:00+00:00 column 'candle_time': duplicate")):
+    with pytest.raises(
+        CandleValidationError, match=re.escape("KRW-BTC 2024-05-01T05:00:00+00:00 column 'candle_time': duplicate")
+    ):
         validate_candles(pd.concat([day, clash]), "KRW-BTC", "test")
 
 

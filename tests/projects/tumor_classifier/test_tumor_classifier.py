@@ -26,8 +26,9 @@ def test_batches_arrive_daily_and_cover_the_dataset_once():
 
 
 def test_drift_scales_only_the_documented_columns_from_the_documented_batch():
-    drifting, clean = (load_batches(DataConfig(drift_from_batch=b), START, END).set_index("sample_id").sort_index()
-                       for b in (12, None))  # fmt: skip
+    drifting, clean = (
+        load_batches(DataConfig(drift_from_batch=b), START, END).set_index("sample_id").sort_index() for b in (12, None)
+    )
     late = drifting["batch"] >= 12
     for column in DataConfig().drifted_columns:
         assert np.allclose(drifting.loc[late, column], clean.loc[late, column] * 1.3)
@@ -35,15 +36,20 @@ def test_drift_scales_only_the_documented_columns_from_the_documented_batch():
     assert drifting["mean_texture"].equals(clean["mean_texture"]) and drifting["label"].equals(clean["label"])
 
 
-@pytest.mark.parametrize("column, value, message", [
-    ("mean_radius", float("nan"), "column 'mean_radius': missing"),
-    ("worst_area", -1.0, "column 'worst_area': negative measurement"),
-    ("label", 2, "column 'label': not 0 (benign) or 1 (malignant)"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "column, value, message",
+    [
+        ("mean_radius", float("nan"), "column 'mean_radius': missing"),
+        ("worst_area", -1.0, "column 'worst_area': negative measurement"),
+        ("label", 2, "column 'label': not 0 (benign) or 1 (malignant)"),
+    ],
+)
 def test_validation_names_batch_sample_and_column(column, value, message):
     samples = load_batches(DataConfig(), START, START + pd.Timedelta(days=1))
     samples.loc[3, column] = value
-    with pytest.raises(SampleValidationError, match=re.escape(f"batch 0 sample {samples.loc[3, 'sample_id']} {message}")):
+    with pytest.raises(
+        SampleValidationError, match=re.escape(f"batch 0 sample {samples.loc[3, 'sample_id']} {message}")
+    ):
         validate_samples(samples)
 
 
