@@ -1,3 +1,3 @@
-"""Settings of the stack (compose.settings: URLs and credentials from the environment and .env) and what
-every DAG file shares (compose.airflow). Nothing is imported here, so a DAG file importing compose.airflow
-does not pay for pydantic-settings at parse time."""
+"""The bottom layer: where things are (compose.paths), the settings of the stack read from the environment and
+.env (compose.settings: URLs and credentials), and the config-set bases every project builds on (compose.config).
+Nothing here imports a project, Airflow, MLflow or the database."""

@@ -8,13 +8,11 @@ documents every variable.
 
 import os
 from pathlib import Path
-from typing import Literal
 
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-ARTIFACTS_DIR = REPO_ROOT / "artifacts"
+from compose.paths import ARTIFACTS_DIR, REPO_ROOT
 
 
 class Settings(BaseSettings):
@@ -51,12 +49,6 @@ class Settings(BaseSettings):
     api_port: int = 8000
     api_token: SecretStr | None = None
     api_cors_origins: list[str] = []
-
-    # Where candles come from: live Upbit, the shipped replay of real candles, or auto (Upbit when reachable).
-    data_source: Literal["auto", "upbit", "replay"] = "auto"
-    upbit_max_attempts: int = 4
-    upbit_backoff_seconds: float = 1.0
-    upbit_timeout_seconds: float = 10.0
 
     def mlflow_artifact_root(self) -> str | None:
         """Where a new experiment keeps artifacts: the configured location; else, with a tracking server, the

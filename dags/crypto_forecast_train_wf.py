@@ -1,11 +1,11 @@
 """Airflow DAG, crypto_forecast train workflow: candidates in parallel, evaluation against the champion and naive,
 and the `champion` alias moved only through the gate. Weekly, and when monitoring triggers it with a reason.
 
-The tasks are the platform's (compose/workflows.py); they call projects.crypto_forecast.run and nothing deeper.
+The tasks are the platform's (workflows/factories.py); they call projects.crypto_forecast.run and nothing deeper.
 """
 
 from airflow.sdk import CronDataIntervalTimetable
 
-from compose.workflows import train_workflow
+from workflows.factories import train_workflow
 
 dag = train_workflow("crypto_forecast", schedule=CronDataIntervalTimetable("0 3 * * 1", timezone="UTC"))

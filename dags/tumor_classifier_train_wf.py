@@ -2,11 +2,11 @@
 against the champion and the majority-class baseline, the `champion` alias moved only through the gate. Weekly,
 and when monitoring triggers it with a reason.
 
-The tasks are the platform's (compose/workflows.py); they call projects.tumor_classifier.run and nothing deeper.
+The tasks are the platform's (workflows/factories.py); they call projects.tumor_classifier.run and nothing deeper.
 """
 
 from airflow.sdk import CronDataIntervalTimetable
 
-from compose.workflows import train_workflow
+from workflows.factories import train_workflow
 
 dag = train_workflow("tumor_classifier", schedule=CronDataIntervalTimetable("0 3 * * 1", timezone="UTC"))

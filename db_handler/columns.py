@@ -1,4 +1,4 @@
-"""Columns several tables share, for project table definitions (migrations keep their own frozen copies)."""
+"""Columns every project's predictions and monitoring tables carry (migrations keep their own frozen copies)."""
 
 from sqlalchemy import Boolean, Column, Integer, String, Text
 
@@ -6,10 +6,14 @@ from db_handler.types import JSONDocument, UTCDateTime
 
 
 def lineage_columns() -> list[Column]:
-    """Which model made a prediction, in which MLflow run, during which Airflow run, and when."""
+    """Which model made a forecast, in what role, in which MLflow run, during which Airflow run, and when.
+
+    model_version and role belong to the key: a shadow's forecasts sit beside the champion's, and the baseline's
+    (the champion's companion naive forecast) beside both, so monitoring scores all three on the same rows."""
     return [
+        Column("model_version", String(16), primary_key=True),
+        Column("role", String(16), primary_key=True, comment="champion | shadow | baseline"),
         Column("model_name", String(200), nullable=False),
-        Column("model_version", String(16), nullable=False),
         Column("mlflow_run_id", String(64)),
         Column("airflow_run_id", String(250), nullable=False),
         Column("created_at", UTCDateTime, nullable=False),
@@ -17,13 +21,17 @@ def lineage_columns() -> list[Column]:
 
 
 def monitoring_columns() -> list[Column]:
-    """What every monitoring row records besides its key and windows."""
+    """A monitoring row, keyed by the partition column (if any) and `window_end`."""
     return [
-        Column("model_name", String(200)),
+        Column("window_end", UTCDateTime, primary_key=True, comment="monitoring looks at rows before this"),
+        Column("performance_window_start", UTCDateTime, nullable=False),
+        Column("drift_window_start", UTCDateTime, nullable=False),
+        Column("model_name", String(200), nullable=False),
         Column("model_version", String(16)),
+        Column("shadow_version", String(16)),
         Column("rows_joined", Integer, nullable=False),
-        Column("metrics", JSONDocument, comment="live and reference metrics"),
-        Column("drift", JSONDocument, comment="per feature: psi, ks_pvalue, level"),
+        Column("metrics", JSONDocument, comment="per role: live metrics; ratios; decay against its limit"),
+        Column("drift", JSONDocument, comment="per feature: psi, its warn and alert thresholds, ks_pvalue, level"),
         Column("decision", String(24), nullable=False, comment="ok | warn | drift | decay | drift+decay | ..."),
         Column("reason", Text, nullable=False),
         Column("retrain_requested", Boolean, nullable=False),

@@ -1,4 +1,4 @@
-"""Bookkeeping of stage runs in the workflow_runs table."""
+"""Bookkeeping in the results database: stage runs (workflow_runs) and trainings in flight (trainings)."""
 
 import uuid
 from collections.abc import Iterator
@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, update
 
-from db_handler.tables import workflow_runs
+from db_handler.tables import trainings, workflow_runs
 from db_handler.upsert import upsert
 
 
@@ -73,3 +73,58 @@ def track_run(
 def _save(engine: Engine, row: dict[str, Any]) -> None:
     with engine.begin() as conn:
         upsert(conn, workflow_runs, [row], key=("project", "stage", "run_id"))
+
+
+def training_started(engine: Engine, project: str, model_name: str, run_id: str, window_end: datetime) -> None:
+    """A training of `model_name` is in flight (or, for a retried task, still is)."""
+    now = datetime.now(UTC)
+    with engine.begin() as conn:
+        upsert(
+            conn,
+            trainings,
+            [
+                {
+                    "project": project,
+                    "model_name": model_name,
+                    "run_id": run_id,
+                    "window_end": window_end,
+                    "status": "running",
+                    "started_at": now,
+                    "heartbeat_at": now,
+                    "ended_at": None,
+                }
+            ],
+            key=("project", "model_name", "run_id"),
+            touch=("started_at", "heartbeat_at"),
+        )
+
+
+def training_alive(engine: Engine, project: str, model_name: str, run_id: str) -> None:
+    """Each task of a training reports here; a training that stops reporting stops counting as in flight."""
+    with engine.begin() as conn:
+        conn.execute(
+            update(trainings)
+            .where(trainings.c.project == project, trainings.c.model_name == model_name, trainings.c.run_id == run_id)
+            .values(heartbeat_at=datetime.now(UTC))
+        )
+
+
+def training_ended(engine: Engine, project: str, model_name: str, run_id: str, status: str) -> None:
+    now = datetime.now(UTC)
+    with engine.begin() as conn:
+        conn.execute(
+            update(trainings)
+            .where(trainings.c.project == project, trainings.c.model_name == model_name, trainings.c.run_id == run_id)
+            .values(status=status, heartbeat_at=now, ended_at=now)
+        )
+
+
+def trainings_failed(engine: Engine, project: str, run_id: str) -> None:
+    """Every training of `run_id` still running is failed (its DAG run failed for good)."""
+    now = datetime.now(UTC)
+    with engine.begin() as conn:
+        conn.execute(
+            update(trainings)
+            .where(trainings.c.project == project, trainings.c.run_id == run_id, trainings.c.status == "running")
+            .values(status="failed", ended_at=now)
+        )

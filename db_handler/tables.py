@@ -31,7 +31,7 @@ model_events = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("project", String(64), nullable=False),
     Column("model_name", String(200), nullable=False),
-    Column("action", String(16), nullable=False, comment="promote | reject | rollback | delete"),
+    Column("action", String(16), nullable=False, comment="promote | reject | shadow | retire | rollback | delete"),
     Column("alias", String(32)),
     Column("from_version", String(16)),
     Column("to_version", String(16)),
@@ -72,4 +72,33 @@ retrain_requests = Table(
     Column("reason", Text, nullable=False),
     Column("run_id", String(250), nullable=False),
     Column("requested_at", UTCDateTime, nullable=False),
+)
+
+trainings = Table(
+    "trainings",
+    metadata,
+    Column("project", String(64), primary_key=True),
+    Column("model_name", String(200), primary_key=True),
+    Column("run_id", String(250), primary_key=True),
+    Column("window_end", UTCDateTime, nullable=False, comment="end of the data the training learns from"),
+    Column("status", String(16), nullable=False, comment="running | done | failed"),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("heartbeat_at", UTCDateTime, nullable=False, comment="last report of any of its tasks"),
+    Column("ended_at", UTCDateTime),
+)
+
+gate_decisions = Table(
+    "gate_decisions",
+    metadata,
+    Column("project", String(64), primary_key=True),
+    Column("model_name", String(200), primary_key=True),
+    Column("run_id", String(250), primary_key=True, comment="the training run: a retry reads its first decision"),
+    Column("winner", String(16), nullable=False, comment="challenger | champion | baseline"),
+    Column("candidate", String(64), nullable=False, comment="the candidate that serves (or would have)"),
+    Column("alias", String(32), nullable=False, comment="champion | shadow | challenger"),
+    Column("reason", Text, nullable=False),
+    Column("scores", JSONDocument, nullable=False, comment="test metrics of challenger, champion, baseline"),
+    Column("champion_before", String(16)),
+    Column("version", String(16), comment="registered version; empty until registered"),
+    Column("decided_at", UTCDateTime, nullable=False),
 )

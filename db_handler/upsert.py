@@ -60,6 +60,15 @@ def upsert(
     return UpsertResult(written=written, unchanged=count - written)
 
 
+def insert_once(conn: Connection, target: Table, row: Mapping[str, Any]) -> bool:
+    """Insert `row` unless a row with its key exists (the first writer wins); True when this call inserted it."""
+    dialect = conn.dialect.name
+    if dialect not in ("postgresql", "sqlite"):
+        raise NotImplementedError(f"insert_once supports postgresql and sqlite, not {dialect}")
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect](target)
+    return _execute_counting(conn, insert.values(**row).on_conflict_do_nothing()) == 1
+
+
 def _on_conflict(insert, target: Table, columns: list[str], key: Sequence[str], compared: list[str]):
     """ON CONFLICT (key) DO UPDATE the non-key columns WHERE any compared column differs."""
     return insert.on_conflict_do_update(

@@ -25,10 +25,14 @@ def monitoring_alert(
     `scope` is what is monitored (a market, a data stream); `drift` maps feature -> {psi, ks_pvalue, ...}."""
     fields = {name: f"{value:.3g} (limit {limit:.3g})" for name, (value, limit) in metrics.items()}
     fields["scope"] = scope
-    top = sorted(drift.items(), key=lambda item: -item[1]["psi"] if math.isfinite(item[1]["psi"]) else 0)[:3]
+    measured = {feature: stats for feature, stats in drift.items() if math.isfinite(stats.get("psi") or math.nan)}
+    top = sorted(measured.items(), key=lambda item: -item[1]["psi"] / max(item[1]["alert_at"], 1e-9))[:3]
     lines = [
         *reasons,
-        *(f"`{feature}` PSI {stats['psi']:.3f}, KS p {stats['ks_pvalue']:.2g}" for feature, stats in top),
+        *(
+            f"`{feature}` PSI {stats['psi']:.3f} (alerts above {stats['alert_at']:.3f}), KS p {stats['ks_pvalue']:.2g}"
+            for feature, stats in top
+        ),
     ]
     return Alert(
         project=project,
@@ -43,15 +47,34 @@ def monitoring_alert(
     )
 
 
-def no_champion_alert(project: str, model_name: str, run_id: str, airflow_run_url: str | None) -> Alert:
+def no_champion_alert(project: str, model_name: str, period: str, airflow_run_url: str | None) -> Alert:
+    """Inference has nothing to serve; sent once per `period` (the cooldown bucket it fell in), not every hour."""
     return Alert(
         project=project,
         kind="no_champion",
         severity="alert",
-        title=f"{project}: no champion for {model_name}, inference stopped",
-        dedup_key=f"no_champion:{model_name}:{run_id}",
+        title=f"{project}: no champion for {model_name}, inference skipped",
+        dedup_key=f"no_champion:{model_name}:{period}",
         fields={"model": model_name},
         lines=["Run the train workflow; a version becomes champion only through its gate."],
+        links=_links(airflow_run_url=airflow_run_url),
+    )
+
+
+def shadow_alert(
+    project: str, model_name: str, action: str, version: str, reason: str, run_id: str, airflow_run_url: str | None
+) -> Alert:
+    """A shadow earned its promotion on live data, or lost it and was retired."""
+    earned = action == "promote"
+    return Alert(
+        project=project,
+        kind=f"shadow_{action}",
+        severity="info" if earned else "warning",
+        title=f"{project}: shadow v{version} of {model_name} "
+        + ("earned its promotion: it is champion now" if earned else "lost on live data and was retired"),
+        dedup_key=f"shadow:{model_name}:{version}:{action}",
+        fields={"model": model_name, "version": version},
+        lines=[reason],
         links=_links(airflow_run_url=airflow_run_url),
     )
 

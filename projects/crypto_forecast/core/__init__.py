@@ -1,1 +1,2 @@
-"""Task units of crypto_forecast: load, preprocess, train, evaluate, inference, monitor."""
+"""crypto_forecast's hooks, one module per lifecycle step: load, validate, features, dataset, candidates,
+evaluate, predict, monitor. Plain functions on frames; the platform (lifecycle) calls them."""

@@ -1,59 +1,57 @@
-"""Task unit `evaluate`: pick the best candidate, score it beside the champion and naive on the same test
-window; the platform then registers it and lets the gate decide whether `champion` moves."""
-
-from datetime import datetime
-from functools import partial
+"""Hooks `score` and `plots`: forecast metrics on the price scale, for every model and the naive baseline alike,
+and the figures logged with each fit."""
 
 import numpy as np
-from sqlalchemy import Engine
-
-from projects.crypto_forecast import PROJECT
-from projects.crypto_forecast.configs import Default
-from projects.crypto_forecast.evaluator.metrics import score_models
-from projects.crypto_forecast.evaluator.plots import log_forecast_plots
-from projects.crypto_forecast.trainer.dataset import load_dataset
-from projects.crypto_forecast.utils.naming import registered_model_name
-from service.mlflow_setup import configure_mlflow
-from service.promotion import register_through_gate
-from service.registry import CHAMPION, load_model, predict, version_by_alias
-
-OUTPUT = "predicted_log_return"
+import pandas as pd
+from matplotlib.figure import Figure
 
 
-def evaluate_and_gate(
-    engine: Engine, market: str, end: datetime, spec: Default, results: list[dict], parent_run_id: str, run_id: str
-) -> dict:
-    metric = spec.train.selection_metric
-    best = min(results, key=lambda result: result["validation"][metric])
-    name = registered_model_name(market)
-    with engine.connect() as conn:
-        frame, bounds = load_dataset(conn, market, end, spec)
-    test = (frame["split"] == "test").to_numpy()
+def score(rows: pd.DataFrame, predicted_log_return: np.ndarray, spec=None) -> dict[str, float]:
+    """Metrics of forecasts for labelled rows (close and target_close): see forecast_metrics."""
+    return forecast_metrics(rows["close"].to_numpy(), rows["target_close"].to_numpy(), predicted_log_return)
 
-    predictions = {"challenger": predict(load_model(best["model_uri"]), frame, OUTPUT)[test]}
-    if version_by_alias(name, CHAMPION) is not None:
-        predictions["champion"] = predict(load_model(f"models:/{name}@{CHAMPION}"), frame, OUTPUT)[test]
-    scores = score_models(frame["close"].to_numpy()[test], frame["target_close"].to_numpy()[test], predictions)
-    log_forecast_plots(
-        partial(configure_mlflow().log_figure, parent_run_id),
-        frame.loc[test, "target_time"],
-        frame.loc[test, "target_close"].to_numpy(),
-        frame.loc[test, "close"].to_numpy() * np.exp(predictions["challenger"]),
-        "selected challenger",
-    )
-    # the training window is monitoring's drift reference, so it travels with the version
-    decision = register_through_gate(
-        engine,
-        PROJECT,
-        name,
-        best,
-        scores,
-        metric=metric,
-        higher_is_better=False,
-        champion_margin=spec.train.champion_margin,
-        baseline_tolerance=spec.train.naive_tolerance,
-        parent_run_id=parent_run_id,
-        run_id=run_id,
-        tags=bounds.as_dict(),
-    )
-    return {**decision, "candidates": {result["candidate"]: result["validation"][metric] for result in results}}
+
+def forecast_metrics(base_close: np.ndarray, actual_close: np.ndarray, predicted_log_return: np.ndarray) -> dict:
+    """MAE, RMSE, MAPE (%) and directional accuracy of close forecasts close_t * exp(predicted log return).
+
+    Directional accuracy counts the hours the price moved; a forecast of no change (the naive one) calls no
+    direction and so scores 0 there.
+    """
+    predicted_close = base_close * np.exp(predicted_log_return)
+    error = predicted_close - actual_close
+    actual_move = np.sign(actual_close - base_close)
+    moved = actual_move != 0
+    if len(error) == 0:
+        return {"rows": 0}
+    return {
+        "mae": float(np.mean(np.abs(error))),
+        "rmse": float(np.sqrt(np.mean(error**2))),
+        "mape": float(np.mean(np.abs(error) / actual_close) * 100),
+        "directional_accuracy": float(np.mean(np.sign(predicted_log_return[moved]) == actual_move[moved]))
+        if moved.any()
+        else float("nan"),
+        "rows": int(len(error)),
+    }
+
+
+def plots(test: pd.DataFrame) -> dict[str, Figure]:
+    """Forecast against actual close over the test window, and the residuals over time and as a histogram."""
+    times, actual = test["target_time"], test["target_close"].to_numpy()
+    forecast = test["close"].to_numpy() * np.exp(test["predicted"].to_numpy())
+    comparison = Figure(figsize=(11, 4))
+    axis = comparison.subplots()
+    axis.plot(times, actual, label="actual close", linewidth=1)
+    axis.plot(times, forecast, label="forecast", linewidth=1, alpha=0.8)
+    axis.set_title("forecast vs actual (test window)")
+    axis.legend()
+    comparison.autofmt_xdate()
+    residuals = Figure(figsize=(11, 4))
+    over_time, histogram = residuals.subplots(1, 2)
+    error = forecast - actual
+    over_time.plot(times, error, linewidth=0.8)
+    over_time.axhline(0, color="black", linewidth=0.5)
+    over_time.set_title("residual (forecast - actual) over time")
+    histogram.hist(error, bins=50)
+    histogram.set_title("residual distribution")
+    residuals.autofmt_xdate()
+    return {"forecast_vs_actual.png": comparison, "residuals.png": residuals}

@@ -1,80 +1,85 @@
-"""Task unit `load`: candles from a source, validated, upserted into the raw table."""
+"""Hook `load`: the candles of one market and interval from Upbit (pyupbit), the shipped replay, or a CSV file.
+
+`source` (a run option, else the config's data.source) is `upbit`, `replay`, a path to a .csv(.gz), or `auto`:
+Upbit when it answers, else the replay. The replay holds real KRW-BTC candles 2017-09-26 .. 2024-05-20 (see
+data/NOTICE); an interval outside it is an error, except for a catch-up run (a bare trigger), which gets what
+the replay has, maybe nothing.
+"""
 
 import logging
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import Connection
 
-from compose.settings import Settings
-from db_handler import UpsertResult, upsert
-from projects.crypto_forecast.loader.csv_file import read_candle_csv
-from projects.crypto_forecast.loader.replay import load_replay
-from projects.crypto_forecast.loader.upbit import fetch_upbit, upbit_reachable
-from projects.crypto_forecast.preprocessor.validate import validate_candles
-from projects.crypto_forecast.utils.tables import raw_candles
+from lifecycle.contract import Batch, DataError
+from projects.crypto_forecast.utils.candle_csv import read_candle_csv
+from projects.crypto_forecast.utils.upbit import fetch_upbit, upbit_reachable
 
 log = logging.getLogger(__name__)
+REPLAY_FILE = Path(__file__).resolve().parents[1] / "data" / "upbit_KRW-BTC_1h_2017-09-26_2024-05-20_utc.csv.gz"
+REPLAY_MARKET = "KRW-BTC"
 
 
-@dataclass(frozen=True)
-class LoadedCandles:
-    market: str
-    source: str
-    candles: pd.DataFrame
-    gaps: int
+class ReplayRangeError(DataError):
+    """The requested candles are not in the shipped replay."""
 
 
-def resolve_source(source: str | None, settings: Settings) -> str:
-    """'upbit', 'replay', or a CSV path; `auto` (the default) means Upbit when reachable, else the replay."""
-    source = source or settings.data_source
+def load(batch: Batch) -> pd.DataFrame:
+    """Candles of the batch's market in [start, end), canonical columns plus `source`; attrs: source, gaps."""
+    config = batch.spec.data
+    source = resolve_source(batch.options.get("source") or config.source)
+    if source == "upbit":
+        candles = fetch_upbit(
+            batch.partition,
+            batch.start,
+            batch.end,
+            config.interval,
+            config.upbit_max_attempts,
+            config.upbit_backoff_seconds,
+            config.upbit_timeout_seconds,
+        )
+    elif source == "replay":
+        candles = load_replay(batch.partition, batch.start, batch.end, catch_up=batch.options.get("catch_up", False))
+    else:
+        candles = _from_csv(Path(source), batch.partition, batch.start, batch.end, batch.options.get("tz"))
+    candles = candles.assign(source=source)
+    candles.attrs = {"source": source, "gaps": count_gaps(candles, batch.start, batch.end, config.interval)}
+    return candles
+
+
+def resolve_source(source: str) -> str:
     if source == "auto":
         source = "upbit" if upbit_reachable() else "replay"
         log.info("data source auto -> %s", source)
     if source not in ("upbit", "replay") and not source.endswith((".csv", ".csv.gz")):
-        raise ValueError(f"unknown source {source!r}: use upbit, replay, or a path to a .csv file")
+        raise DataError(f"unknown source {source!r}: use upbit, replay, auto, or a path to a .csv file")
     return source
 
 
-def load_candles(
-    market: str,
-    start: datetime,
-    end: datetime,
-    source: str,
-    settings: Settings,
-    interval: str = "1h",
-    tz: str | None = None,
-) -> LoadedCandles:
-    """Validated candles of `market` in [start, end) from `source` (already resolved)."""
-    if source == "upbit":
-        candles = fetch_upbit(
-            market,
-            start,
-            end,
-            interval,
-            settings.upbit_max_attempts,
-            settings.upbit_backoff_seconds,
-            settings.upbit_timeout_seconds,
+@lru_cache(maxsize=1)
+def replay_history() -> pd.DataFrame:
+    return read_candle_csv(REPLAY_FILE)
+
+
+def load_replay(market: str, start, end, catch_up: bool = False) -> pd.DataFrame:
+    """The shipped candles of `market` with start <= candle_time < end (the interval must lie inside the replay,
+    unless `catch_up`)."""
+    history = replay_history()
+    first, last = history["candle_time"].iloc[0], history["candle_time"].iloc[-1]
+    if market != REPLAY_MARKET:
+        raise ReplayRangeError(f"replay has {REPLAY_MARKET} only, not {market}; use --source upbit or a CSV file")
+    if not catch_up and (start < first or end > last + pd.Timedelta(hours=1)):
+        raise ReplayRangeError(
+            f"replay covers {first.isoformat()} .. {last.isoformat()}; requested {start.isoformat()} .. "
+            f"{end.isoformat()}: pick an interval inside it, or use --source upbit or a CSV file"
         )
-    elif source == "replay":
-        candles = load_replay(market, start, end)
-    else:
-        candles = _from_csv(Path(source), market, start, end, tz)
-    candles = validate_candles(candles, market, source=source, interval=interval)
-    return LoadedCandles(market, source, candles, _count_gaps(candles, start, end, interval))
+    in_interval = (history["candle_time"] >= start) & (history["candle_time"] < end)
+    return history.loc[in_interval].reset_index(drop=True)
 
 
-def _from_csv(path: Path, market: str, start: datetime, end: datetime, tz: str | None) -> pd.DataFrame:
-    candles = read_candle_csv(path, tz)
-    if "market" in candles.columns:
-        candles = candles.loc[candles["market"] == market]  # a multi-market file: this market's rows only
-    in_interval = (candles["candle_time"] >= start) & (candles["candle_time"] < end)
-    return candles.loc[in_interval].reset_index(drop=True)
-
-
-def _count_gaps(candles: pd.DataFrame, start: datetime, end: datetime, interval: str) -> int:
+def count_gaps(candles: pd.DataFrame, start, end, interval: str) -> int:
     """Grid steps in [start, end) without a candle (no trades that hour), up to the last closed candle."""
     step = pd.Timedelta(interval)
     closed_until = min(pd.Timestamp(end), pd.Timestamp.now(tz=UTC).floor(step))
@@ -82,6 +87,9 @@ def _count_gaps(candles: pd.DataFrame, start: datetime, end: datetime, interval:
     return max(expected - len(candles), 0)
 
 
-def store_raw(conn: Connection, loaded: LoadedCandles) -> UpsertResult:
-    rows = loaded.candles.assign(market=loaded.market, source=loaded.source, ingested_at=datetime.now(UTC))
-    return upsert(conn, raw_candles, rows, key=("market", "candle_time"), touch=("ingested_at",))
+def _from_csv(path: Path, market: str, start, end, tz: str | None) -> pd.DataFrame:
+    candles = read_candle_csv(path, tz)
+    if "market" in candles.columns:
+        candles = candles.loc[candles["market"] == market].drop(columns="market")
+    in_interval = (candles["candle_time"] >= start) & (candles["candle_time"] < end)
+    return candles.loc[in_interval].reset_index(drop=True)

@@ -1,5 +1,1 @@
-"""Helpers of crypto_forecast. `load_spec_from_config` is the one every project must provide."""
-
-from projects.crypto_forecast.utils.spec import load_spec_from_config
-
-__all__ = ["load_spec_from_config"]
+"""crypto_forecast's tables and helpers: the Upbit client, the candle CSV reader, the GRU network."""

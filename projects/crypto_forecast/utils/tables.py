@@ -1,19 +1,22 @@
-"""Tables of this project, prefixed with the project name (portable to SQLite, which has no schemas).
+"""Tables of crypto_forecast, prefixed with the project's name (portable to SQLite, which has no schemas).
 
-The migrations in ../migrations create them; keep both in step when a column changes.
+The migrations in ../migrations create them (`mlops migrations revision --autogenerate` writes a new one from
+a change here); the platform reads and writes them through the Tables declared in run.py.
 """
 
 from sqlalchemy import Column, Double, Integer, MetaData, String, Table
 
 from db_handler.columns import lineage_columns, monitoring_columns
 from db_handler.types import UTCDateTime
-from projects.crypto_forecast import PROJECT
 from projects.crypto_forecast.configs import FeatureConfig
+
+PREFIX = "crypto_forecast"
+CANDLE_COLUMNS = ["candle_time", "open", "high", "low", "close", "volume", "value"]  # what every source gives
 
 metadata = MetaData()
 
 raw_candles = Table(
-    f"{PROJECT}_raw_candles",
+    f"{PREFIX}_raw_candles",
     metadata,
     Column("market", String(20), primary_key=True),
     Column("candle_time", UTCDateTime, primary_key=True, comment="candle start, UTC"),
@@ -28,7 +31,7 @@ raw_candles = Table(
 )
 
 features = Table(
-    f"{PROJECT}_features",
+    f"{PREFIX}_features",
     metadata,
     Column("market", String(20), primary_key=True),
     Column("candle_time", UTCDateTime, primary_key=True),
@@ -38,7 +41,7 @@ features = Table(
 )
 
 predictions = Table(
-    f"{PROJECT}_predictions",
+    f"{PREFIX}_predictions",
     metadata,
     Column("market", String(20), primary_key=True),
     Column("target_time", UTCDateTime, primary_key=True, comment="start of the forecast candle"),
@@ -51,12 +54,8 @@ predictions = Table(
 )
 
 monitoring = Table(
-    f"{PROJECT}_monitoring",
+    f"{PREFIX}_monitoring",
     metadata,
     Column("market", String(20), primary_key=True),
-    Column("window_end", UTCDateTime, primary_key=True, comment="monitoring looks at hours before this"),
-    Column("performance_window_start", UTCDateTime, nullable=False),
-    Column("drift_window_start", UTCDateTime, nullable=False),
-    Column("missing_candles", Integer, nullable=False),
     *monitoring_columns(),
 )

@@ -1,1 +1,1 @@
-"""Task units of tumor_classifier: load, preprocess, train, evaluate, inference, monitor."""
+"""tumor_classifier's hooks, one module per lifecycle step."""

@@ -1,51 +1,40 @@
-"""Task unit `evaluate`: the best candidate on validation, scored beside the champion and the majority-class
-baseline on the same test batches; the platform registers it and the gate decides."""
+"""Hooks `score` and `plots`: probabilities of malignant against labels, for every model and the baseline alike."""
 
-from datetime import datetime
-
-from sqlalchemy import Engine
-
-from projects.tumor_classifier import PROJECT
-from projects.tumor_classifier.configs import Default
-from projects.tumor_classifier.evaluator.metrics import score_models
-from projects.tumor_classifier.trainer.dataset import load_dataset
-from projects.tumor_classifier.utils.naming import registered_model_name
-from service.promotion import register_through_gate
-from service.registry import CHAMPION, load_model, predict, version_by_alias
-
-OUTPUT = "probability_malignant"
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from sklearn.calibration import CalibrationDisplay
+from sklearn.metrics import ConfusionMatrixDisplay, accuracy_score, brier_score_loss, f1_score, log_loss
 
 
-def evaluate_and_gate(
-    engine: Engine, end: datetime, spec: Default, results: list[dict], parent_run_id: str, run_id: str
-) -> dict:
-    train = spec.train
-    best = min(results, key=lambda result: result["validation"][train.selection_metric])
-    name = registered_model_name()
-    with engine.connect() as conn:
-        frame, bounds = load_dataset(conn, end, spec)
-    test = frame[frame["split"] == "test"]
-    probabilities = {"challenger": predict(load_model(best["model_uri"]), test, OUTPUT)}
-    if version_by_alias(name, CHAMPION) is not None:
-        probabilities["champion"] = predict(load_model(f"models:/{name}@{CHAMPION}"), test, OUTPUT)
-    prevalence = float(frame.loc[frame["split"] == "train", "label"].mean())
-    scores = score_models(test["label"].to_numpy(), probabilities, prevalence, train.threshold)
-    decision = register_through_gate(
-        engine,
-        PROJECT,
-        name,
-        best,
-        scores,
-        metric=train.gate_metric,
-        higher_is_better=True,
-        champion_margin=train.champion_margin,
-        baseline_tolerance=train.baseline_tolerance,
-        parent_run_id=parent_run_id,
-        run_id=run_id,
-        tags=bounds.as_dict(),
-        baseline="baseline",
-    )
+def score(rows: pd.DataFrame, probability: np.ndarray, spec) -> dict[str, float]:
+    """Accuracy and F1 of malignant at the threshold; calibration as Brier score, log loss and expected
+    calibration error (10 equal-width bins)."""
+    label = rows["target"].to_numpy(dtype=int)
+    if len(label) == 0:
+        return {"rows": 0}
+    called = (probability >= spec.train.threshold).astype(int)
     return {
-        **decision,
-        "candidates": {result["candidate"]: result["validation"][train.selection_metric] for result in results},
+        "accuracy": float(accuracy_score(label, called)),
+        "f1": float(f1_score(label, called, zero_division=0.0)),
+        "brier": float(brier_score_loss(label, probability, pos_label=1)),
+        "log_loss": float(log_loss(label, np.clip(probability, 1e-6, 1 - 1e-6), labels=[0, 1])),
+        "ece": expected_calibration_error(label, probability),
+        "rows": int(len(label)),
     }
+
+
+def expected_calibration_error(label: np.ndarray, probability: np.ndarray, bins: int = 10) -> float:
+    """Mean gap between predicted probability and observed frequency, weighted by how many fall in each bin."""
+    which = np.minimum((probability * bins).astype(int), bins - 1)
+    gaps = [abs(probability[which == b].mean() - label[which == b].mean()) * (which == b).sum() for b in set(which)]
+    return float(sum(gaps) / len(label)) if len(label) else float("nan")
+
+
+def plots(test: pd.DataFrame) -> dict[str, Figure]:
+    """Confusion matrix at 0.5 and the calibration curve of the test batches."""
+    figures = {"confusion_matrix.png": Figure(figsize=(5, 4)), "calibration.png": Figure(figsize=(5, 4))}
+    label, probability = test["target"].to_numpy(dtype=int), test["predicted"].to_numpy()
+    ConfusionMatrixDisplay.from_predictions(label, probability >= 0.5, ax=figures["confusion_matrix.png"].subplots())
+    CalibrationDisplay.from_predictions(label, probability, n_bins=5, ax=figures["calibration.png"].subplots())
+    return figures

@@ -1,22 +1,60 @@
-"""Task unit `load`: the batches arriving in an interval, validated, upserted into the samples table."""
+"""Hooks `load` and `validate`: scikit-learn's breast cancer samples as a stream of daily batches.
 
-from datetime import UTC, datetime
+Every sample keeps its row number in the dataset as `sample_id`; a fixed shuffle decides its batch. `label` is
+1 for malignant (the class that matters), 0 for benign. The documented drift is applied here.
+"""
 
+from functools import lru_cache
+
+import numpy as np
 import pandas as pd
-from sqlalchemy import Connection
 
-from db_handler import UpsertResult, upsert
-from projects.tumor_classifier.configs import DataConfig
-from projects.tumor_classifier.loader.batches import load_batches
-from projects.tumor_classifier.preprocessor.validate import validate_samples
-from projects.tumor_classifier.utils.tables import samples
+from lifecycle.contract import Batch, DataError
+from projects.tumor_classifier.configs import MEASUREMENTS, DataConfig
 
 
-def load_samples(config: DataConfig, start: datetime, end: datetime) -> pd.DataFrame:
-    return validate_samples(load_batches(config, start, end))
+@lru_cache(maxsize=4)
+def _dataset(shuffle_seed: int) -> pd.DataFrame:
+    from sklearn.datasets import load_breast_cancer
+
+    bundle = load_breast_cancer(as_frame=True)
+    frame = bundle.data.set_axis(MEASUREMENTS, axis=1)  # sklearn's order, snake_case
+    frame.insert(0, "sample_id", frame.index.astype(int))
+    frame["label"] = (bundle.target == 0).astype(int)  # sklearn: 0 = malignant
+    return frame.iloc[np.random.default_rng(shuffle_seed).permutation(len(frame))].reset_index(drop=True)
 
 
-def store_samples(conn: Connection, loaded: pd.DataFrame) -> UpsertResult:
-    return upsert(
-        conn, samples, loaded.assign(ingested_at=datetime.now(UTC)), key=("sample_id",), touch=("ingested_at",)
-    )
+def load_batches(config: DataConfig, start, end) -> pd.DataFrame:
+    """Samples of the batches arriving in [start, end), with `batch` and `arrived_at`; drift applied."""
+    samples = _dataset(config.shuffle_seed).copy()
+    samples.insert(1, "batch", np.arange(len(samples)) // config.batch_size)
+    arrived = pd.Timestamp(config.first_batch_at) + pd.to_timedelta(samples["batch"] * config.batch_every_hours, "h")
+    samples.insert(2, "arrived_at", arrived.astype("datetime64[us, UTC]"))
+    if config.drift_from_batch is not None:
+        samples.loc[samples["batch"] >= config.drift_from_batch, list(config.drifted_columns)] *= config.drift_scale
+    return samples[(samples["arrived_at"] >= start) & (samples["arrived_at"] < end)].reset_index(drop=True)
+
+
+def load(batch: Batch) -> pd.DataFrame:
+    return load_batches(batch.spec.data, batch.start, batch.end)
+
+
+def validate(samples: pd.DataFrame, batch: Batch | None = None) -> pd.DataFrame:
+    """The samples by id, exact duplicates dropped; DataError naming batch, sample and column of each problem."""
+    problems = []
+    for column in MEASUREMENTS:
+        values = samples[column].to_numpy(dtype=float)
+        for what, bad in (("missing or not finite", ~np.isfinite(values)), ("negative measurement", values < 0)):
+            problems += [
+                f"batch {r.batch} sample {r.sample_id} column {column!r}: {what}" for r in samples[bad].itertuples()
+            ]
+    wrong = samples[~samples["label"].isin([0, 1])]
+    problems += [f"batch {r.batch} sample {r.sample_id} column 'label': not 0 or 1" for r in wrong.itertuples()]
+    unique = samples.drop_duplicates()
+    twice = unique[unique["sample_id"].duplicated()]
+    problems += [
+        f"batch {r.batch} sample {r.sample_id} column 'sample_id': twice, different values" for r in twice.itertuples()
+    ]
+    if problems:
+        raise DataError.listing(problems, "sample value(s)")
+    return unique.sort_values("sample_id").reset_index(drop=True)

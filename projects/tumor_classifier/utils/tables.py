@@ -1,16 +1,16 @@
-"""Tables of this project, prefixed with the project name; ../migrations creates them."""
+"""Tables of tumor_classifier, prefixed with its name; ../migrations creates them."""
 
 from sqlalchemy import Column, Double, Integer, MetaData, String, Table
 
 from db_handler.columns import lineage_columns, monitoring_columns
 from db_handler.types import UTCDateTime
-from projects.tumor_classifier import PROJECT
-from projects.tumor_classifier.configs.features import MEASUREMENTS, FeatureConfig
+from projects.tumor_classifier.configs import MEASUREMENTS, FeatureConfig
 
+PREFIX = "tumor_classifier"
 metadata = MetaData()
 
 samples = Table(
-    f"{PROJECT}_samples",
+    f"{PREFIX}_samples",
     metadata,
     Column("sample_id", Integer, primary_key=True, autoincrement=False),
     Column("batch", Integer, nullable=False),
@@ -19,9 +19,8 @@ samples = Table(
     Column("label", Integer, nullable=False, comment="1 malignant, 0 benign"),
     Column("ingested_at", UTCDateTime, nullable=False),
 )
-
 features = Table(
-    f"{PROJECT}_features",
+    f"{PREFIX}_features",
     metadata,
     Column("sample_id", Integer, primary_key=True, autoincrement=False),
     Column("arrived_at", UTCDateTime, nullable=False),
@@ -29,9 +28,8 @@ features = Table(
     Column("feature_set_version", String(32), nullable=False),
     Column("computed_at", UTCDateTime, nullable=False),
 )
-
 predictions = Table(
-    f"{PROJECT}_predictions",
+    f"{PREFIX}_predictions",
     metadata,
     Column("sample_id", Integer, primary_key=True, autoincrement=False),
     Column("arrived_at", UTCDateTime, nullable=False),
@@ -39,11 +37,4 @@ predictions = Table(
     Column("predicted_label", Integer, nullable=False),
     *lineage_columns(),
 )
-
-monitoring = Table(
-    f"{PROJECT}_monitoring",
-    metadata,
-    Column("window_end", UTCDateTime, primary_key=True),
-    Column("window_start", UTCDateTime, nullable=False),
-    *monitoring_columns(),
-)
+monitoring = Table(f"{PREFIX}_monitoring", metadata, *monitoring_columns())

@@ -1,0 +1,64 @@
+"""The command line of a project's stages: `python -m projects.<name>.run <stage> [flags]`.
+
+Each stage prints its summary as one JSON line on stdout. Any error is one line on stderr and exit code 1
+(`--traceback` shows the whole of it); bad flags exit with 2.
+"""
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from lifecycle import stages
+from lifecycle.contract import Project
+
+WHEN = "ISO 8601, UTC when no offset"
+
+
+def run_cli(project: Project, argv: list[str] | None = None) -> int:
+    parser = build_parser(project)
+    args = vars(parser.parse_args(argv))
+    stage, traceback = args.pop("stage"), args.pop("traceback")
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    run: Callable[..., Any] = {
+        "data": stages.data,
+        "train": stages.train,
+        "inference": stages.inference,
+        "monitor": stages.monitor,
+    }[stage]
+    options = {name: args.pop(name) for name in project.data_options if name in args}
+    try:
+        run(project, **args, **{name: value for name, value in options.items() if value is not None})
+    except Exception as error:
+        if traceback:
+            raise
+        print(f"error: {type(error).__name__}: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def build_parser(project: Project) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=f"python -m projects.{project.name}.run", description=project.description)
+    parser.add_argument("--traceback", action="store_true", help="show the whole traceback of an error")
+    commands = parser.add_subparsers(dest="stage", required=True)
+    data = commands.add_parser("data", help="load rows of [start, end) and build their features")
+    data.add_argument("--start", help=f"interval start, {WHEN}; with --end, or neither: from the newest stored row")
+    data.add_argument("--end", help=f"interval end (exclusive), {WHEN}")
+    for name, help_text in project.data_options.items():
+        data.add_argument(f"--{name.replace('_', '-')}", dest=name, help=help_text)
+    train = commands.add_parser("train", help="train the candidates, gate the winner, register it, move its alias")
+    train.add_argument("--end", help=f"end of the data window, {WHEN} (default: after the newest stored row)")
+    train.add_argument("--reason", default="manual", help="why this training runs (recorded in MLflow)")
+    inference = commands.add_parser("inference", help="forecast the feature rows of [start, end) with the champion")
+    inference.add_argument("--start", help=f"first feature row, {WHEN}; with --end, or neither: the newest row")
+    inference.add_argument("--end", help=f"end (exclusive) of the feature rows, {WHEN}")
+    monitor = commands.add_parser("monitor", help="decay and drift of the champion over the windows ending at --end")
+    monitor.add_argument("--end", help=f"end of the monitored windows, {WHEN} (default: after the newest row)")
+    for command in (data, train, inference, monitor):
+        if project.tables.partition:
+            flag = project.tables.partition.replace("_", "-")
+            command.add_argument(f"--{flag}", dest="partition", help=f"one {flag} (default: every one in the config)")
+        command.add_argument("--config", default="default", choices=list(project.config_sets), help="config set")
+        command.add_argument("--run-id", help="run id to record (Airflow passes its own)")
+    return parser

@@ -1,0 +1,57 @@
+"""The projects the platform finds by itself: every folder under projects/ with a run.py. No list to edit.
+
+This is the one place that imports a project by its name: `PROJECT` from its run.py (the contract), and, for
+DAG files that must stay light at parse time, `CONFIG_SETS` from its configs package.
+
+    python -m lifecycle.discovery     one line per project: its partitions, DAG files and tables
+"""
+
+import importlib
+import sys
+from pathlib import Path
+
+from compose.paths import REPO_ROOT
+
+KINDS = ("data", "train", "inference", "monitoring")
+
+
+def discover(root: Path = REPO_ROOT) -> list[str]:
+    """Names of the project folders under `root`/projects, sorted."""
+    folders = (root / "projects").glob("*/run.py")
+    return sorted(path.parent.name for path in folders if (path.parent / "__init__.py").exists())
+
+
+def load_project(name: str):
+    """The project's contract (lifecycle.contract.Project), from `PROJECT` in projects/<name>/run.py."""
+    from lifecycle.contract import Project
+
+    if name not in discover():
+        raise LookupError(f"no project {name!r}; projects: {', '.join(discover())}")
+    project = importlib.import_module(f"projects.{name}.run").PROJECT
+    if not isinstance(project, Project) or project.name != name:
+        raise TypeError(f"projects/{name}/run.py must declare PROJECT = Project(name={name!r}, ...)")
+    return project
+
+
+def config_names(name: str) -> list[str]:
+    """The project's config set names without importing its run.py (pydantic only: cheap at DAG parse time)."""
+    return list(importlib.import_module(f"projects.{name}.configs").CONFIG_SETS)
+
+
+def dag_files(project: str, root: Path = REPO_ROOT) -> dict[str, Path]:
+    return {kind: root / "dags" / f"{project}_{kind}_wf.py" for kind in KINDS}
+
+
+def main() -> int:
+    for name in discover():
+        project = load_project(name)
+        partitions = project.partitions_of(project.spec())
+        dags = [path.name for path in dag_files(name).values() if path.exists()]
+        print(f"{name}: {project.description}")
+        print(f"  partitions: {', '.join(partitions)}\n  dags:       {', '.join(dags)}")
+        print(f"  tables:     {', '.join(project.tables.names)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

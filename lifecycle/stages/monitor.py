@@ -1,0 +1,259 @@
+"""Stage `monitor`: how the champion's forecasts of a partition fared, whether its inputs drifted, what to do.
+
+Decay is scale-free: the champion's live error against its companion baseline's on the same realised rows.
+Drift compares the recent features with the window the served model was fitted on, with thresholds calibrated
+for the window size (service.monitoring.drift). Either one alerts Slack once when trouble starts, and asks for a
+retrain unless the cooldown holds it back (service.monitoring.verdict). A shadow on trial is scored beside the
+champion on the same rows; once it has `live_hours` of outcomes it is promoted or retired.
+"""
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, select
+
+from compose.config import ConfigSet
+from db_handler import upsert
+from lifecycle.contract import DataError, Project
+from lifecycle.reads import newest, read_features, read_predictions, read_raw
+from lifecycle.records import json_safe, project_engine, stage_run, utc
+from messenger.delivery import notify
+from messenger.links import airflow_run_url, mlflow_model_url
+from messenger.messages import monitoring_alert, shadow_alert
+from service.models import registry
+from service.models.registry import CHAMPION, SHADOW
+from service.models.roles import promote_shadow, retire_shadow
+from service.monitoring.decision import decay_reasons, decide
+from service.monitoring.drift import feature_drift
+from service.monitoring.verdict import retrain_verdict
+
+
+def monitor(
+    project: Project,
+    end: datetime | str | None = None,
+    partition: str | None = None,
+    config: str | ConfigSet = "default",
+    run_id: str | None = None,
+    dag_id: str | None = None,
+) -> dict[str, Any]:
+    """Monitor the windows ending at `end` (default: after the newest stored row) for every partition (or one)."""
+    spec = project.spec(config)
+    summaries = {
+        name: check_partition(project, name, end, spec, run_id, dag_id)
+        for name in ([partition] if partition else project.partitions_of(spec))
+    }
+    return next(iter(summaries.values())) if len(summaries) == 1 else {"partitions": summaries}
+
+
+def check_partition(
+    project: Project,
+    partition: str,
+    end: datetime | str | None,
+    spec: ConfigSet,
+    run_id: str | None,
+    dag_id: str | None,
+) -> dict[str, Any]:
+    """One monitoring row for the partition; the summary's `retrain` says whether to trigger the train workflow
+    (the cooldown is already applied)."""
+    config, tables, name = spec.monitoring, project.tables, project.model_name(partition)
+    engine = project_engine(project)
+    end = _end(engine, project, partition, end)
+    with stage_run(engine, project, "monitor", run_id, end=end) as run:
+        champion = registry.version_by_alias(name, CHAMPION)  # an unreachable registry raises (retried)
+        shadow = registry.version_by_alias(name, SHADOW) if champion is not None else None
+        performance_start = end - timedelta(hours=config.performance_window_hours)
+        drift_start = end - timedelta(hours=config.drift_window_hours)
+        live, drift, rows, unrealised, shadow_result = {}, {}, 0, 0, None
+        if champion is not None:
+            with engine.connect() as conn:
+                realised, unrealised = _realised(conn, project, partition, performance_start, end, champion, None, spec)
+                drift = _drift(conn, project, partition, champion, drift_start, end, spec)
+            live, rows = live_scores(project, realised, spec, ("champion", "baseline"))
+            if shadow is not None:
+                shadow_result = _judge_shadow(
+                    engine, project, partition, end, champion, shadow, spec, run.run_id, dag_id
+                )
+        metric = spec.train.selection_metric
+        decay = decay_reasons(live.get("ratio"), metric, config) if rows >= config.min_joined_rows else []
+        decision, reasons = decide(decay, drift, rows, config, has_model=champion is not None)
+        metrics = json_safe({**live, "unrealised": unrealised, "decay": _decay_point(live, config)})
+        with engine.begin() as conn:
+            previous = _previous_decision(conn, project, partition, end)
+            verdict = retrain_verdict(
+                conn,
+                project.name,
+                name,
+                end,
+                decision,
+                previous,
+                reasons,
+                run.run_id,
+                config,
+                timedelta(hours=spec.train.in_flight_timeout_hours),
+            )
+            row = {
+                **({tables.partition: partition} if tables.partition else {}),
+                "window_end": end,
+                "performance_window_start": performance_start,
+                "drift_window_start": drift_start,
+                "model_name": name,
+                "model_version": str(champion.version) if champion else None,
+                "shadow_version": str(shadow.version) if shadow else None,
+                "rows_joined": rows,
+                "metrics": metrics,
+                "drift": json_safe(drift),
+                "decision": decision,
+                "reason": "; ".join(reasons),
+                "retrain_requested": verdict.requested,
+                "airflow_run_id": run.run_id,
+                "created_at": datetime.now(UTC),
+            }
+            keys = [column.name for column in tables.monitoring.primary_key.columns]
+            run.rows_written = upsert(
+                conn, tables.monitoring, [row], key=keys, touch=("airflow_run_id", "created_at")
+            ).written
+        reasons += [verdict.note] if verdict.note else []
+        delivery = None
+        if verdict.alert:
+            alert = monitoring_alert(
+                project=project.name,
+                scope=partition if tables.partition else name,
+                decision=decision,
+                reasons=reasons,
+                metrics={f"live {metric} / baseline's": (live.get("ratio", float("nan")), config.decay_vs_baseline)},
+                drift=drift,
+                airflow_run_url=airflow_run_url(dag_id, run.run_id) if dag_id else None,
+                mlflow_model_url=mlflow_model_url(name, row["model_version"]),
+                run_id=run.run_id,
+                retrain=verdict.retrain,
+            )
+            delivery = notify(alert, engine)
+        run.summary = {
+            "partition": partition,
+            "end": end.isoformat(),
+            "decision": decision,
+            "reasons": reasons,
+            "retrain": verdict.retrain,
+            "model": name,
+            "version": row["model_version"],
+            "rows_joined": rows,
+            "unrealised": unrealised,
+            "live": metrics,
+            "drift": {feature: stats.get("psi") for feature, stats in drift.items()},
+            "shadow": shadow_result,
+            "alert": delivery.status if delivery else None,
+        }
+    return run.summary
+
+
+def live_scores(project: Project, realised: pd.DataFrame, spec: ConfigSet, roles: tuple[str, str]) -> tuple[dict, int]:
+    """Metrics of both `roles` on the rows both forecast and whose outcome is known, and the ratio of the first's
+    selection metric to the second's (above 1: the first is worse, whichever way the metric points)."""
+    keys = _forecast_key(project)
+    by_role = {role: realised.loc[realised["role"] == role].set_index(keys) for role in roles}
+    common = by_role[roles[0]].index.intersection(by_role[roles[1]].index)
+    if common.empty:
+        return {}, 0
+    scores = {
+        role: project.hooks.score(
+            rows.loc[common].reset_index(), rows.loc[common, "predicted"].to_numpy(dtype=float), spec
+        )
+        for role, rows in by_role.items()
+    }
+    metric = spec.train.selection_metric
+    first, second = scores[roles[0]][metric], scores[roles[1]][metric]
+    ratio = (
+        (second / first if first else float("inf"))
+        if spec.train.higher_is_better
+        else (first / second if second else float("inf"))
+    )
+    return {**scores, "ratio": ratio, "metric": metric}, len(common)
+
+
+def _realised(conn: Connection, project, partition, start, end, champion, shadow, spec) -> tuple[pd.DataFrame, int]:
+    """Forecasts of the roles with prediction_time in [start, end), joined by key to their outcomes; (the rows
+    whose outcome is known, the number still unknown)."""
+    versions = {"champion": str(champion.version), "baseline": str(champion.version)}
+    if shadow is not None:
+        versions["shadow"] = str(shadow.version)
+    forecasts = read_predictions(conn, project.tables, partition, start, end, versions)
+    forecasts = forecasts.assign(predicted=forecasts[project.output].astype(float))
+    if forecasts.empty:
+        return forecasts.assign(target=[]), 0
+    truth = read_raw(
+        conn, project.tables, partition, forecasts[project.tables.prediction_time].min() - project.cadence, end
+    )
+    realised = project.hooks.realise(forecasts, truth, spec)
+    known = realised["target"].notna()
+    return realised.loc[known], int((~known & (realised["role"] == "champion")).sum())
+
+
+def _drift(conn: Connection, project, partition, champion, start, end, spec) -> dict[str, dict]:
+    """Recent features against the window the served model was fitted on (kept as tags on its version)."""
+    if "fit_start" not in champion.tags:
+        return {}
+    columns = list(spec.monitoring.drift_features)
+    fit_start, fit_end = utc(champion.tags["fit_start"]), utc(champion.tags["fit_end"])
+    reference = read_features(conn, project.tables, partition, fit_start, fit_end, columns)
+    recent = read_features(conn, project.tables, partition, start, end, columns)
+    return feature_drift(reference, recent, spec.monitoring)
+
+
+def _judge_shadow(engine, project, partition, end, champion, shadow, spec, run_id, dag_id) -> dict[str, Any]:
+    """Score the shadow beside the champion over the last `live_hours`; decide once it has that much evidence."""
+    policy, name = spec.train.promotion, project.model_name(partition)
+    start = end - timedelta(hours=policy.live_hours)
+    with engine.connect() as conn:
+        realised, _ = _realised(conn, project, partition, start, end, champion, shadow, spec)
+    live, rows = live_scores(project, realised, spec, ("shadow", "champion"))
+    result = {"version": str(shadow.version), "rows": rows, **json_safe(live)}
+    times = realised.loc[realised["role"] == "shadow", project.tables.prediction_time]
+    covered = (times.max() - times.min() + project.cadence) if len(times) else timedelta(0)
+    if covered < timedelta(hours=policy.live_hours) or not np.isfinite(live.get("ratio", np.nan)):
+        return {**result, "verdict": "on trial", "hours": covered.total_seconds() / 3600}
+    metric, gain = live["metric"], 1 - live["ratio"]
+    numbers = {
+        "shadow": live["shadow"],
+        "champion": live["champion"],
+        "hours": policy.live_hours,
+        "margin": policy.live_margin,
+    }
+    if gain > policy.live_margin:
+        reason = f"shadow beat the champion's live {metric} by {gain:.2%} over {policy.live_hours} h (margin {policy.live_margin:.2%})"
+        event = promote_shadow(engine, project.name, name, reason, json_safe(numbers), run_id)
+    else:
+        reason = f"shadow did not beat the champion's live {metric} by {policy.live_margin:.2%} over {policy.live_hours} h ({gain:+.2%})"
+        event = retire_shadow(engine, project.name, name, reason, json_safe(numbers), run_id)
+    link = airflow_run_url(dag_id, run_id) if dag_id else None
+    notify(shadow_alert(project.name, name, event.action, str(shadow.version), reason, run_id, link), engine)
+    return {**result, "verdict": event.action, "reason": reason}
+
+
+def _decay_point(live: dict, config) -> dict[str, float] | None:
+    """What the dashboard plots: the decay ratio against its limit."""
+    return {"ratio": live["ratio"], "limit": config.decay_vs_baseline} if "ratio" in live else None
+
+
+def _previous_decision(conn: Connection, project: Project, partition: str, end: datetime) -> str | None:
+    monitoring, tables = project.tables.monitoring, project.tables
+    query = select(monitoring.c.decision).where(monitoring.c.window_end < end)
+    if tables.partition is not None:
+        query = query.where(monitoring.c[tables.partition] == partition)
+    return conn.execute(query.order_by(monitoring.c.window_end.desc()).limit(1)).scalar_one_or_none()
+
+
+def _forecast_key(project: Project) -> list[str]:
+    """What a forecast is of (the predictions key without model version and role), e.g. market + target time."""
+    return [c.name for c in project.tables.predictions.primary_key.columns if c.name not in ("model_version", "role")]
+
+
+def _end(engine, project: Project, partition: str, end) -> datetime:
+    if end is not None:
+        return utc(end)
+    with engine.connect() as conn:
+        stored = newest(conn, project.tables, project.tables.raw, project.tables.time, partition)
+    if stored is None:
+        raise DataError(f"{project.name} {partition}: no stored rows to monitor; run the data stage first")
+    return stored + project.cadence

@@ -1,0 +1,424 @@
+"""Stage `train`, the platform's train sequence for one partition:
+
+    prepare   the window ending at `end` (never after the newest stored row), split train | validation | test by
+              time; the MLflow parent run; the search studies; the training marked in flight
+    trial     one fit of one candidate family (the defaults, or the parameters the search asks for), scored on
+              validation and test, logged as a child run with its model; the baseline is a candidate too
+    gate      the best challenger on validation meets the champion and the baseline on the same test rows
+              (service.models.gate); the decision is recorded before anything moves, keyed by the run
+    register  the winner refitted on the whole window up to `end` (what serves), registered with its windows
+              as tags, given its role (champion, or shadow under the live policy), the event recorded
+
+The train DAG runs each step as its own task (trials mapped in parallel); `train()` runs them all in one process.
+A retried step returns what its first try decided and changes nothing.
+"""
+
+import json
+import logging
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine
+
+from compose.config import ConfigSet
+from db_handler.runs import training_alive, training_ended, training_started
+from lifecycle import plots, search
+from lifecycle.contract import Candidate, NotEnoughData, Project, SplitBounds
+from lifecycle.reads import newest, read_dataset
+from lifecycle.records import project_engine, stage_run, utc
+from service.models import gate as gate_rules
+from service.models import registry, tracking
+from service.models.decisions import RecordedDecision, mark_registered, read_decision, record_decision
+from service.models.registry import CHAMPION
+from service.models.roles import apply_decision
+
+log = logging.getLogger(__name__)
+HISTORY_ROWS = 72  # rows read before the training window, for models that look back over a window of rows
+OUTCOMES = {"champion": "promoted", "shadow": "shadow", "challenger": "rejected"}
+
+
+def train(
+    project: Project,
+    end: datetime | str | None = None,
+    partition: str | None = None,
+    reason: str = "manual",
+    config: str | ConfigSet = "default",
+    run_id: str | None = None,
+) -> dict[str, Any]:
+    """Every step for every partition (or one) in this process; one summary line per partition."""
+    spec = project.spec(config)
+    summaries = {}
+    for name in [partition] if partition else project.partitions_of(spec):
+        prepared = prepare(project, name, end, reason, config, run_id, quiet=True)
+        results = [
+            trial(project, prepared, candidate, number, config, quiet=True) for candidate, number in plan(prepared)
+        ]
+        gated = gate(project, prepared, results, config, quiet=True)
+        summaries[name] = register(project, gated, config)
+    return next(iter(summaries.values())) if len(summaries) == 1 else {"partitions": summaries}
+
+
+def prepare(
+    project: Project,
+    partition: str,
+    end: datetime | str | None = None,
+    reason: str = "manual",
+    config: str | ConfigSet = "default",
+    run_id: str | None = None,
+    quiet: bool = False,
+) -> dict[str, Any]:
+    """Check the window has data, open the parent run and the search studies, and mark the training in flight.
+
+    The window ends at `end`, or earlier if the newest stored row is older (the data workflow lagged): training
+    never waits for, or pretends to have, rows that are not there."""
+    spec = project.spec(config)
+    engine = project_engine(project)
+    with engine.connect() as conn:
+        stored = newest(conn, project.tables, project.tables.features, project.tables.time, partition)
+    if stored is None:
+        raise NotEnoughData(f"{project.name} {partition}: no stored features; run the data stage first")
+    after_newest = stored + project.cadence
+    end = min(utc(end), after_newest) if end else after_newest
+    name = project.model_name(partition)
+    with stage_run(engine, project, "train.prepare", run_id, end=end, quiet=True) as run:
+        frame, bounds = load_dataset(engine, project, partition, end, spec)
+        counts = frame["split"].value_counts().to_dict()
+        training_started(engine, project.name, name, run.run_id, end)
+        tags = {
+            "partition": partition,
+            "model_name": name,
+            "airflow_run_id": run.run_id,
+            "trigger_reason": reason,
+            "feature_set_version": spec.features.version,
+            **bounds.as_dict(),
+            **{f"rows_{split}": str(counts.get(split, 0)) for split in ("train", "validation", "test")},
+        }
+        parent_run_id = tracking.open_parent_run(
+            project.name,
+            f"train {partition} until {end:%Y-%m-%d %H:%M}",
+            tags,
+            spec.model_dump(mode="json"),
+            project.folder,
+            reuse_for=run.run_id,
+        )
+        trials = {candidate: _trials(spec, candidate) for candidate in spec.train.candidates}
+        for candidate in (name for name, count in trials.items() if count > 1):
+            study = search.study_name(project.name, partition, candidate, parent_run_id)
+            search.open_study(study, _candidate(project, candidate).params, spec.train)
+        run.summary = {
+            "partition": partition,
+            "model": name,
+            "end": end.isoformat(),
+            "reason": reason,
+            "parent_run_id": parent_run_id,
+            "bounds": bounds.as_dict(),
+            "rows": counts,
+            "trials": trials,
+            "baseline": project.hooks.baseline.name,
+        }
+    return _printed(run.summary, quiet)
+
+
+def trial(
+    project: Project,
+    prepared: dict[str, Any],
+    candidate: str,
+    number: int = 0,
+    config: str | ConfigSet = "default",
+    quiet: bool = False,
+) -> dict[str, Any]:
+    """Fit `candidate` (trial `number` of its search, or its defaults), score it, log it as a child run."""
+    spec = project.spec(config)
+    engine = project_engine(project)
+    partition, run_id = prepared["partition"], prepared["run_id"]
+    training_alive(engine, project.name, prepared["model"], run_id)
+    family = _candidate(project, candidate)
+    frame, _ = load_dataset(engine, project, partition, utc(prepared["end"]), spec)
+    study = trial_handle = None
+    params = family.params()
+    if _trials(spec, candidate) > 1:
+        study = search.open_study(
+            search.study_name(project.name, partition, candidate, prepared["parent_run_id"]), family.params, spec.train
+        )
+        trial_handle, params = search.ask(study, family.params, key=f"{run_id}/{candidate}/{number}")
+    report = search.reporter(trial_handle) if trial_handle else _no_report
+    result = {"partition": partition, "candidate": candidate, "trial": number, "params": params.model_dump(mode="json")}
+    try:
+        fitted = family.fit(frame, params, spec.train.seed, report)
+    except search.Pruned as pruned:
+        study.tell(trial_handle, state=search.optuna.trial.TrialState.PRUNED)
+        return _printed({**result, "status": "pruned", "note": str(pruned)}, quiet)
+    predicted = np.asarray(fitted.model.predict(frame), dtype=float)
+    scores = {split: _score(project, spec, frame, predicted, split) for split in ("validation", "test")}
+    metric = spec.train.selection_metric
+    logged = tracking.log_child_run(
+        project.name,
+        prepared["parent_run_id"],
+        f"{candidate} #{number}",
+        tags={
+            "candidate": candidate,
+            "trial": str(number),
+            "partition": partition,
+            "settings": json.dumps(fitted.settings),
+        },
+        params={**result["params"], **{f"selected_{key}": value for key, value in fitted.settings.items()}},
+        metrics={f"{split}_{name}": value for split, values in scores.items() for name, value in values.items()},
+        epochs=fitted.epochs,
+        model=fitted.model,
+        output=project.output,
+        example=_input_example(frame, fitted.model),
+        model_requirements=tracking.requirements(*family.requirements),
+        log_extras=lambda: plots.log_fit_plots(project, frame, predicted, fitted.epochs, candidate),
+    )
+    if study is not None:
+        study.tell(trial_handle, scores["validation"][metric])
+    summary = {**result, "status": "done", "settings": fitted.settings, **scores, **logged}
+    return _printed(summary, quiet)
+
+
+def gate(
+    project: Project,
+    prepared: dict[str, Any],
+    results: list[dict[str, Any]],
+    config: str | ConfigSet = "default",
+    quiet: bool = False,
+) -> dict[str, Any]:
+    """The best challenger on validation against the champion and the baseline on the same test rows; the decision
+    is recorded before any alias moves, and a retry of the same run gets the recorded decision back."""
+    spec = project.spec(config)
+    engine = project_engine(project)
+    name, run_id, partition = prepared["model"], prepared["run_id"], prepared["partition"]
+    training_alive(engine, project.name, name, run_id)
+    mine = [result for result in results if result["partition"] == partition and result.get("status") == "done"]
+    baseline = next((r for r in mine if r["candidate"] == project.hooks.baseline.name), None)
+    fitted = [r for r in mine if r["candidate"] != project.hooks.baseline.name]
+    if baseline is None or not fitted:
+        raise RuntimeError(f"{name}: no finished trial of the baseline or of any candidate to gate")
+    metric, sign = spec.train.selection_metric, -1 if spec.train.higher_is_better else 1
+    challenger = min(fitted, key=lambda r: sign * r["validation"][metric])
+    recorded = read_decision(engine, project.name, name, run_id)
+    if recorded is None:
+        champion = registry.version_by_alias(name, CHAMPION)  # an unreachable registry raises: no decision without it
+        uris = {"challenger": challenger["model_uri"], "baseline": baseline["model_uri"]}
+        if champion is not None:
+            uris["champion"] = f"models:/{name}/{champion.version}"
+        scores = _test_scores(engine, project, prepared, spec, uris)
+        decision = gate_rules.decide(
+            {model: values[metric] for model, values in scores.items()},
+            metric,
+            spec.train.higher_is_better,
+            spec.train.champion_margin,
+            spec.train.promotion.mode,
+        )
+        chosen = baseline if decision.winner == "baseline" else challenger
+        recorded = record_decision(
+            engine,
+            RecordedDecision(
+                project=project.name,
+                model_name=name,
+                run_id=run_id,
+                winner=decision.winner,
+                candidate=chosen["candidate"],
+                alias=decision.alias,
+                reason=decision.reason,
+                scores=scores,
+                champion_before=str(champion.version) if champion else None,
+            ),
+        )
+    chosen = baseline if recorded.winner == "baseline" else challenger
+    summary = {
+        "prepared": prepared,
+        "decision": {key: value for key, value in vars(recorded).items() if key != "decided_at"},
+        "chosen": chosen,
+        "baseline": baseline,
+        "candidates": {r["candidate"]: r["validation"][metric] for r in mine},
+    }
+    return _printed(summary, quiet)
+
+
+def register(project: Project, gated: dict[str, Any], config: str | ConfigSet = "default") -> dict[str, Any]:
+    """Refit the winner on the whole window, register it, give it its role, record the event; the challenger
+    that lost is registered as it was evaluated, with the `challenger` role, for the record."""
+    spec = project.spec(config)
+    engine = project_engine(project)
+    prepared, chosen = gated["prepared"], gated["chosen"]
+    name, run_id, end = prepared["model"], prepared["run_id"], utc(prepared["end"])
+    with stage_run(engine, project, "train", run_id, end=end) as run:
+        decision = read_decision(engine, project.name, name, run_id)
+        if decision is None:
+            raise RuntimeError(f"{name}: no gate decision recorded for {run_id}; run the gate first")
+        training_alive(engine, project.name, name, run_id)
+        if decision.version is None:
+            version, model_run = _register(engine, project, spec, prepared, decision, chosen, gated["baseline"])
+            event = apply_decision(engine, decision, version, model_run)
+            decision = mark_registered(engine, decision, version)
+        else:
+            event = apply_decision(engine, decision, decision.version)
+        training_ended(engine, project.name, name, run_id, "done")
+        tracking.close_parent_run(
+            prepared["parent_run_id"],
+            {
+                f"test_{model}_{key}": value
+                for model, values in decision.scores.items()
+                for key, value in values.items()
+            },
+            {"decision": OUTCOMES[decision.alias], "registered_version": decision.version, "reason": decision.reason},
+        )
+        before = decision.champion_before
+        run.rows_written = 1
+        run.summary = {
+            "partition": prepared["partition"],
+            "model": name,
+            "end": end.isoformat(),
+            "parent_run_id": prepared["parent_run_id"],
+            "candidate": decision.candidate,
+            "winner": decision.winner,
+            "version": decision.version,
+            "decision": OUTCOMES[decision.alias],
+            "alias": event.alias,
+            "reason": decision.reason,
+            "champion_before": before,
+            "champion_after": decision.version if decision.promotes else before,
+            "metrics": decision.scores,
+            "candidates": gated["candidates"],
+        }
+    return run.summary
+
+
+def load_dataset(
+    engine: Engine, project: Project, partition: str, end: datetime, spec: ConfigSet
+) -> tuple[pd.DataFrame, SplitBounds]:
+    """Labelled rows of the window ending at `end`, with their split; NotEnoughData when a split is too small."""
+    bounds = project.hooks.split(end, spec)
+    start = bounds.train_start - HISTORY_ROWS * project.cadence
+    with engine.connect() as conn:
+        frame = read_dataset(conn, project.tables, partition, start, end, spec.features.columns)
+    frame = assign_splits(project.hooks.label(frame, spec), bounds)
+    counts = frame["split"].value_counts()
+    if counts.get("train", 0) < spec.train.min_training_rows or not counts.get("validation") or not counts.get("test"):
+        raise NotEnoughData(
+            f"{project.model_name(partition)}: {counts.get('train', 0)} train / {counts.get('validation', 0)} "
+            f"validation / {counts.get('test', 0)} test rows with known outcomes in {bounds.train_start.isoformat()} .. "
+            f"{end.isoformat()} (need >= {spec.train.min_training_rows} train rows and some of each); run the data "
+            "workflow for that range first"
+        )
+    return frame, bounds
+
+
+def assign_splits(frame: pd.DataFrame, bounds: SplitBounds) -> pd.DataFrame:
+    """split = train / validation / test by label_time; None for unlabelled rows and rows kept only as history."""
+    at, labelled = frame["label_time"], frame["target"].notna()
+    split = np.select(
+        [
+            labelled & (at >= bounds.train_start) & (at < bounds.validation_start),
+            labelled & (at >= bounds.validation_start) & (at < bounds.test_start),
+            labelled & (at >= bounds.test_start) & (at < bounds.end),
+        ],
+        ["train", "validation", "test"],
+        default=None,
+    )
+    return frame.assign(split=split)
+
+
+def plan(prepared: dict[str, Any]) -> list[tuple[str, int]]:
+    """(candidate, trial number) of every fit a prepared training runs: each candidate's trials, then the baseline."""
+    fits = [(candidate, number) for candidate, count in prepared["trials"].items() for number in range(count)]
+    return [*fits, (prepared["baseline"], 0)]
+
+
+def _register(engine, project, spec, prepared, decision, chosen, baseline) -> tuple[str, str]:
+    """(version, MLflow run of the registered model)."""
+    bounds = SplitBounds(**{key: utc(value) for key, value in prepared["bounds"].items()})
+    winner_scores = decision.scores["challenger" if decision.winner == "champion" else decision.winner]
+    tags = {
+        "candidate": chosen["candidate"],
+        "partition": prepared["partition"],
+        "parent_run_id": prepared["parent_run_id"],
+        "airflow_run_id": decision.run_id,
+        "params": json.dumps(chosen["params"]),
+        **bounds.as_dict(),
+        **{f"test_{key}": repr(float(value)) for key, value in winner_scores.items()},
+        **{f"baseline_test_{key}": repr(float(value)) for key, value in decision.scores["baseline"].items()},
+    }
+    if decision.winner == "champion":  # the losing challenger, as evaluated: fitted on the train split
+        tags.update(fit_start=bounds.train_start.isoformat(), fit_end=bounds.validation_start.isoformat())
+        tags.update(baseline_model_uri=baseline["model_uri"], baseline_run_id=baseline["run_id"])
+        version = registry.register_version(decision.model_name, chosen["model_uri"], chosen["run_id"], tags)
+        return version, chosen["run_id"]
+    refit = _refit(engine, project, spec, prepared, chosen)
+    companion = refit if chosen is baseline else _refit(engine, project, spec, prepared, baseline)
+    tags.update(fit_start=bounds.train_start.isoformat(), fit_end=bounds.end.isoformat())
+    tags.update(baseline_model_uri=companion["model_uri"], baseline_run_id=companion["run_id"])
+    version = registry.register_version(decision.model_name, refit["model_uri"], refit["run_id"], tags)
+    return version, refit["run_id"]
+
+
+def _refit(engine, project: Project, spec: ConfigSet, prepared: dict, chosen: dict) -> dict[str, str]:
+    """`chosen` fitted again with its selected parameters and settings on every labelled row up to the end."""
+    family = _candidate(project, chosen["candidate"])
+    frame, _ = load_dataset(engine, project, prepared["partition"], utc(prepared["end"]), spec)
+    frame = frame.assign(split=np.where(frame["split"].notna(), "train", None))
+    params = family.params(**{**chosen["params"], **chosen["settings"]})
+    fitted = family.fit(frame, params, spec.train.seed, _no_report)
+    return tracking.log_child_run(
+        project.name,
+        prepared["parent_run_id"],
+        f"refit {chosen['candidate']}",
+        tags={"candidate": chosen["candidate"], "partition": prepared["partition"], "refit": "true"},
+        params=params.model_dump(mode="json"),
+        metrics={},
+        epochs=fitted.epochs,
+        model=fitted.model,
+        output=project.output,
+        example=_input_example(frame, fitted.model),
+        model_requirements=tracking.requirements(*family.requirements),
+    )
+
+
+def _test_scores(engine, project: Project, prepared: dict, spec: ConfigSet, uris: dict[str, str]) -> dict[str, dict]:
+    """Metrics of each model on the test rows where every one of them has a forecast."""
+    frame, _ = load_dataset(engine, project, prepared["partition"], utc(prepared["end"]), spec)
+    predicted = {
+        model: registry.predict(registry.load_model(uri), frame, project.output) for model, uri in uris.items()
+    }
+    common = (frame["split"] == "test").to_numpy().copy()
+    for values in predicted.values():
+        common &= np.isfinite(values)
+    return {model: project.hooks.score(frame.loc[common], values[common], spec) for model, values in predicted.items()}
+
+
+def _score(
+    project: Project, spec: ConfigSet, frame: pd.DataFrame, predicted: np.ndarray, split: str
+) -> dict[str, float]:
+    rows = (frame["split"] == split).to_numpy() & np.isfinite(predicted)
+    return project.hooks.score(frame.loc[rows], predicted[rows], spec)
+
+
+def _input_example(frame: pd.DataFrame, model) -> pd.DataFrame:
+    """The last window + 2 complete rows of the model's inputs: enough for a windowed model to forecast."""
+    complete = frame[model.inputs].dropna()
+    return complete.tail(getattr(model, "window", 1) + 2).reset_index(drop=True)
+
+
+def _trials(spec: ConfigSet, candidate: str) -> int:
+    return max(1, spec.train.search.trials.get(candidate, 1))
+
+
+def _candidate(project: Project, name: str) -> Candidate:
+    if name == project.hooks.baseline.name:
+        return project.hooks.baseline
+    if name not in project.hooks.candidates:
+        raise KeyError(f"{project.name} has no candidate {name!r}; candidates: {', '.join(project.hooks.candidates)}")
+    return project.hooks.candidates[name]
+
+
+def _no_report(epoch: int, value: float) -> None:
+    """Outside a search nothing listens to per-epoch scores (the fit still logs them as its learning curve)."""
+
+
+def _printed(summary: dict[str, Any], quiet: bool) -> dict[str, Any]:
+    if not quiet:
+        print(json.dumps(summary, default=str), flush=True)
+    return summary

@@ -1,1 +1,0 @@
-"""Pure functions on candle frames: validation and causal features."""

@@ -1,1 +1,0 @@
-"""Plain functions the train task unit calls: dataset building and fitting."""

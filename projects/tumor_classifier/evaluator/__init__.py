@@ -1,1 +1,0 @@
-"""Plain functions the evaluate task unit calls: classification metrics, calibration included."""

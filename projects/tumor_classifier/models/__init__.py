@@ -1,1 +1,0 @@
-"""The MLflow pyfunc every candidate is logged as."""

@@ -1,1 +1,0 @@
-"""Pure functions on sample frames: validation and features."""

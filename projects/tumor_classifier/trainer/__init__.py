@@ -1,1 +1,0 @@
-"""Plain functions the train task unit calls: the dataset over batches, and fitting."""

@@ -1,0 +1,82 @@
+"""MLflow pointed at the configured tracking store, one experiment per project, and what an outage looks like.
+
+An unreachable or failing registry raises RegistryUnavailable (retryable), never an answer such as "no champion":
+only the registry saying a model or alias does not exist means it does not exist.
+"""
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+# MLflow's telemetry phones home (offline here) and races between threads in 3.17; its HTTP client retries a
+# refused connection for minutes by default. Bounded here, unless the environment says otherwise: Airflow's
+# task retries handle the longer outages.
+for _name, _value in {
+    "MLFLOW_DISABLE_TELEMETRY": "true",
+    "MLFLOW_HTTP_REQUEST_MAX_RETRIES": "2",
+    "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR": "1",
+    "MLFLOW_HTTP_REQUEST_TIMEOUT": "30",
+}.items():
+    os.environ.setdefault(_name, _value)
+
+import mlflow
+from mlflow import MlflowClient
+from mlflow.exceptions import MlflowException
+
+from compose.settings import get_settings
+
+MISSING_CODES = ("RESOURCE_DOES_NOT_EXIST", "INVALID_PARAMETER_VALUE")
+
+
+class RegistryUnavailable(RuntimeError):
+    """MLflow could not answer (down, unreachable, failing): try again later."""
+
+
+def configure_mlflow() -> MlflowClient:
+    """Point MLflow (tracking and registry) at the configured store and return a client for it."""
+    uri = get_settings().mlflow_tracking_uri
+    mlflow.set_tracking_uri(uri)
+    mlflow.set_registry_uri(uri)
+    return MlflowClient(tracking_uri=uri, registry_uri=uri)
+
+
+def project_experiment_id(project: str) -> str:
+    """The project's experiment, created on first use with the configured artifact location."""
+    with mlflow_call(f"the experiment of {project}"):
+        client = configure_mlflow()
+        experiment = client.get_experiment_by_name(project)
+        if experiment is not None:
+            return experiment.experiment_id
+        return client.create_experiment(project, artifact_location=get_settings().mlflow_artifact_root())
+
+
+def is_missing(error: MlflowException) -> bool:
+    """The registry answered that the model, version or alias does not exist."""
+    return error.error_code in MISSING_CODES and "not found" in str(error).lower()
+
+
+@contextmanager
+def mlflow_call(what: str) -> Iterator[None]:
+    """Any failure to talk to MLflow, other than a "does not exist" answer, becomes RegistryUnavailable."""
+    try:
+        yield
+    except MlflowException as error:
+        if is_missing(error):
+            raise
+        raise RegistryUnavailable(f"MLflow at {_where()} failed while reading {what}: {_first_line(error)}") from error
+    except (OSError, ConnectionError) as error:
+        raise RegistryUnavailable(f"MLflow at {_where()} unreachable while reading {what}: {error}") from error
+    except Exception as error:
+        if type(error).__module__.startswith(("sqlalchemy", "requests", "urllib3")):
+            raise RegistryUnavailable(f"MLflow store at {_where()} failed while reading {what}: {error}") from error
+        raise
+
+
+def _where() -> str:
+    uri = get_settings().mlflow_tracking_uri
+    return uri.split("@")[-1]  # no credentials in messages
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0][:300] if text else type(error).__name__

@@ -1,0 +1,125 @@
+"""The MLflow model registry for any project: versions and the aliases that give them a role.
+
+Aliases, not the deprecated stages: `champion` serves, `shadow` forecasts beside it on live data without being
+served, `challenger` marks the newest version that lost its gate. A version holds at most one of these roles.
+Every move is also recorded in the model_events table (service.models.events) by the callers.
+"""
+
+import numpy as np
+from mlflow.entities.model_registry import ModelVersion
+from mlflow.exceptions import MlflowException
+
+from service.models.mlflow_client import configure_mlflow, is_missing, mlflow_call
+
+CHAMPION, SHADOW, CHALLENGER = "champion", "shadow", "challenger"
+ROLES = (CHAMPION, SHADOW, CHALLENGER)
+
+
+class NoChampion(LookupError):
+    """The registered model has no version with the champion alias yet."""
+
+
+def version_by_alias(name: str, alias: str) -> ModelVersion | None:
+    """The version holding `alias`, None when the registry says there is none (RegistryUnavailable otherwise)."""
+    try:
+        with mlflow_call(f"alias {alias!r} of {name}"):
+            return configure_mlflow().get_model_version_by_alias(name, alias)
+    except MlflowException as error:
+        if is_missing(error):
+            return None
+        raise
+
+
+def champion_uri(name: str) -> str:
+    """`models:/<name>@champion`, or NoChampion with a message saying how to get one."""
+    if version_by_alias(name, CHAMPION) is None:
+        raise NoChampion(f"registered model {name!r} has no '{CHAMPION}' version yet: run the train workflow first")
+    return f"models:/{name}@{CHAMPION}"
+
+
+def get_version(name: str, version: str) -> ModelVersion:
+    """One version; MlflowException (missing) when the registry has no such version."""
+    with mlflow_call(f"{name} v{version}"):
+        return configure_mlflow().get_model_version(name, str(version))
+
+
+def load_model(model_uri: str):
+    """A pyfunc model, as inference, evaluation and the service load every model."""
+    import mlflow.pyfunc
+
+    with mlflow_call(model_uri):
+        return mlflow.pyfunc.load_model(model_uri)
+
+
+def predict(model, frame, output: str) -> np.ndarray:
+    """The model's `output` column for `frame`, fed exactly the columns of the model's input signature."""
+    schema = model.metadata.get_input_schema()
+    if schema is None:
+        raise ValueError(f"{model.metadata.model_uuid}: logged without an input signature; log it with one to serve it")
+    if frame.empty:
+        return np.array([], dtype=float)
+    return model.predict(frame[schema.input_names()])[output].to_numpy(dtype=float)
+
+
+def register_version(name: str, model_uri: str, mlflow_run_id: str, tags: dict[str, str]) -> str:
+    """A new version of `name` from `model_uri`; a retried task that already registered this model gets it back."""
+    client = configure_mlflow()
+    with mlflow_call(f"registered model {name}"):
+        try:
+            client.get_registered_model(name)
+        except MlflowException as error:
+            if not is_missing(error):
+                raise
+            client.create_registered_model(name, description="Registered by the train workflow; served by alias.")
+    for existing in all_versions(name):
+        if existing.run_id == mlflow_run_id and existing.tags.get("source_model_uri") == model_uri:
+            return str(existing.version)
+    # a logged model (models:/m-...) must be named by its id too: a tracking server refuses the source without it
+    model_id = model_uri.removeprefix("models:/") if model_uri.startswith("models:/m-") else None
+    with mlflow_call(f"a new version of {name}"):
+        version = client.create_model_version(
+            name, model_uri, run_id=mlflow_run_id, tags={**tags, "source_model_uri": model_uri}, model_id=model_id
+        )
+    return str(version.version)
+
+
+def all_versions(name: str) -> list[ModelVersion]:
+    """Every version of `name`, across all result pages (not just the first)."""
+    client, versions, token = configure_mlflow(), [], None
+    while True:
+        with mlflow_call(f"versions of {name}"):
+            page = client.search_model_versions(f"name = '{name}'", max_results=200, page_token=token)
+        versions.extend(page)
+        token = page.token
+        if not token:
+            return versions
+
+
+def aliases(name: str) -> dict[str, str]:
+    """alias -> version of `name` (asked of the registered model: search results do not carry aliases everywhere)."""
+    with mlflow_call(f"aliases of {name}"):
+        return {alias: str(version) for alias, version in configure_mlflow().get_registered_model(name).aliases.items()}
+
+
+def set_role(name: str, alias: str, version: str) -> None:
+    """Give `version` the role `alias`; it loses any other role it held (one version, one role)."""
+    client = configure_mlflow()
+    current = aliases(name)
+    with mlflow_call(f"alias {alias!r} of {name}"):
+        client.set_registered_model_alias(name, alias, str(version))
+        for other in ROLES:
+            if other != alias and current.get(other) == str(version):
+                client.delete_registered_model_alias(name, other)
+
+
+def clear_role(name: str, alias: str) -> None:
+    if alias in aliases(name):
+        with mlflow_call(f"alias {alias!r} of {name}"):
+            configure_mlflow().delete_registered_model_alias(name, alias)
+
+
+def project_model_names(project: str) -> list[str]:
+    """The registered models of `project`: named after it, or after it and a partition (crypto_forecast-KRW-BTC)."""
+    with mlflow_call(f"the registered models of {project}"):
+        found = configure_mlflow().search_registered_models(filter_string=f"name LIKE '{project}%'")
+    return sorted(model.name for model in found if model.name == project or model.name.startswith(f"{project}-"))

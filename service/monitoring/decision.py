@@ -1,0 +1,53 @@
+"""What a monitoring run concludes from decay and drift, and when Slack hears of it."""
+
+import math
+
+from compose.config import MonitoringConfig
+
+ALERTING = ("drift", "decay", "drift+decay")
+
+
+def decay_reasons(ratio: float | None, metric: str, config: MonitoringConfig) -> list[str]:
+    """Decay: the champion's live `metric` worse than the baseline's on the same rows by the configured factor.
+
+    `ratio` is champion / baseline oriented so that above 1 means worse than the baseline (scale-free: price level
+    and volatility move both alike)."""
+    if ratio is None or not math.isfinite(ratio) or ratio <= config.decay_vs_baseline:
+        return []
+    return [f"live {metric} is {ratio:.2f}x the baseline's on the same rows (limit {config.decay_vs_baseline}x)"]
+
+
+def decide(
+    decay: list[str], drift: dict[str, dict], rows: int, config: MonitoringConfig, has_model: bool = True
+) -> tuple[str, list[str]]:
+    """(decision, reasons): drift, decay, drift+decay, warn, insufficient_data, ok, or no_model.
+
+    Drift needs `min_drifted_share` of the monitored features to alert at once; a warning needs that share to
+    warn, or one feature to alert. Decay only counts with at least `min_joined_rows` realised rows."""
+    if not has_model:
+        return "no_model", ["no champion to monitor"]
+    enough_rows = rows >= config.min_joined_rows
+    decayed = enough_rows and bool(decay)
+    reasons = list(decay) if decayed else []
+    measured = {feature: stats for feature, stats in drift.items() if stats["level"] != "insufficient_data"}
+    alerting = [feature for feature, stats in measured.items() if stats["level"] == "alert"]
+    warned = [feature for feature, stats in measured.items() if stats["level"] in ("warn", "alert")]
+    needed = config.min_drifted_share * len(measured)
+    drifted = bool(measured) and len(alerting) >= needed
+    if drifted:
+        reasons.append("drift in " + ", ".join(_described(feature, drift[feature]) for feature in alerting))
+    if decayed or drifted:
+        return "+".join(name for name, flag in (("drift", drifted), ("decay", decayed)) if flag), reasons
+    if measured and (len(warned) >= needed or alerting):
+        return "warn", ["PSI above its warning level in " + ", ".join(_described(f, drift[f]) for f in warned)]
+    if not enough_rows or not measured:
+        return "insufficient_data", [
+            f"{rows} forecasts with known outcomes (need {config.min_joined_rows})"
+            if not enough_rows
+            else "too few feature rows to measure drift"
+        ]
+    return "ok", ["within limits"]
+
+
+def _described(feature: str, stats: dict) -> str:
+    return f"{feature} (PSI {stats['psi']:.2f} > {stats['alert_at' if stats['level'] == 'alert' else 'warn_at']:.2f})"
