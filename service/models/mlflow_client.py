@@ -4,20 +4,8 @@ An unreachable or failing registry raises RegistryUnavailable (retryable), never
 only the registry saying a model or alias does not exist means it does not exist.
 """
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-
-# MLflow's telemetry phones home (offline here) and races between threads in 3.17; its HTTP client retries a
-# refused connection for minutes by default. Bounded here, unless the environment says otherwise: Airflow's
-# task retries handle the longer outages.
-for _name, _value in {
-    "MLFLOW_DISABLE_TELEMETRY": "true",
-    "MLFLOW_HTTP_REQUEST_MAX_RETRIES": "2",
-    "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR": "1",
-    "MLFLOW_HTTP_REQUEST_TIMEOUT": "30",
-}.items():
-    os.environ.setdefault(_name, _value)
 
 import mlflow
 from mlflow import MlflowClient
