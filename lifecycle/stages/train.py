@@ -386,7 +386,18 @@ def _test_scores(engine, project: Project, prepared: dict, spec: ConfigSet, uris
     common = (frame["split"] == "test").to_numpy().copy()
     for values in predicted.values():
         common &= np.isfinite(values)
-    return {model: project.hooks.score(frame.loc[common], values[common], spec) for model, values in predicted.items()}
+    scores = {model: project.hooks.score(frame.loc[common], values[common], spec) for model, values in predicted.items()}
+    return {model: {**values, "skill": skill(values, scores["baseline"], spec)} for model, values in scores.items()}
+
+
+def skill(scores: dict[str, float], baseline: dict[str, float], spec: ConfigSet) -> float:
+    """Skill against the baseline on the selection metric: the share of the baseline's error removed (0: as good
+    as the baseline, below 0: worse); for a higher-is-better metric, the relative gain over the baseline."""
+    metric, reference = spec.train.selection_metric, baseline[spec.train.selection_metric]
+    if not reference:
+        return float("nan")
+    ratio = scores[metric] / reference
+    return ratio - 1 if spec.train.higher_is_better else 1 - ratio
 
 
 def _score(

@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 from sqlalchemy import select
 
-from projects.crypto_forecast import run
-from projects.crypto_forecast.loader.csv_file import CandleFileError, read_candle_csv
+from lifecycle import stages
+from projects.crypto_forecast.run import PROJECT
+from projects.crypto_forecast.utils.candle_csv import CandleFileError, read_candle_csv
 from projects.crypto_forecast.utils.tables import raw_candles
 
 ROW = "100,110,90,105,1.5"
@@ -122,8 +123,8 @@ def test_data_stage_from_a_csv_keeps_only_the_requested_market(tmp_path, databas
         f"KRW-BTC,2024-01-01T00:00:00,{ROW}\nKRW-ETH,2024-01-01T00:00:00,3,4,2,3,9\n"
         f"KRW-ETH,2024-01-01T01:00:00,3,4,2,3,9\n",
     )
-    summary = run.data("2024-01-01T00:00:00", "2024-01-01T02:00:00", market="KRW-ETH", source=str(path))
-    assert summary["tables"]["raw_candles"]["written"] == 2 and summary["source"] == str(path)
+    summary = stages.data(PROJECT, "2024-01-01T00:00:00", "2024-01-01T02:00:00", partition="KRW-ETH", source=str(path))
+    assert summary["tables"]["raw"]["written"] == 2 and summary["partitions"]["KRW-ETH"]["source"] == str(path)
     with database.connect() as conn:
         assert set(conn.execute(select(raw_candles.c.market)).scalars()) == {"KRW-ETH"}
 
@@ -151,4 +152,4 @@ def test_cli_tz_option(tmp_path, database, pg_url):
         env={**os.environ, "DATABASE_URL": pg_url},
     )
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout.strip().splitlines()[-1])["tables"]["raw_candles"]["written"] == 1
+    assert json.loads(result.stdout.strip().splitlines()[-1])["tables"]["raw"]["written"] == 1

@@ -1,6 +1,7 @@
 """The data stage end to end on real PostgreSQL (and the embedded default): replay -> raw -> features."""
 
 import json
+import os
 import subprocess
 import sys
 
@@ -8,8 +9,9 @@ import pytest
 from sqlalchemy import func, select, text
 
 from db_handler.tables import workflow_runs
-from projects.crypto_forecast import run
-from projects.crypto_forecast.preprocessor.validate import CandleValidationError
+from lifecycle import stages
+from projects.crypto_forecast.core.validate import CandleValidationError
+from projects.crypto_forecast.run import PROJECT
 from projects.crypto_forecast.utils.tables import features, raw_candles
 
 START, END = "2024-03-01T00:00:00+00:00", "2024-03-08T00:00:00+00:00"
@@ -26,13 +28,13 @@ def count(engine, table) -> int:
 
 
 def test_data_stage_loads_raw_and_features_and_reports(database, capsys):
-    summary = run.data(START, END, source="replay")
+    summary = stages.data(PROJECT, START, END, source="replay")
 
     printed = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert printed == summary
-    assert summary["tables"]["raw_candles"] == {"written": 168, "unchanged": 0}
+    assert summary["tables"]["raw"] == {"written": 168, "unchanged": 0}
     assert summary["tables"]["features"] == {"written": 168, "unchanged": 0}
-    assert summary["stage"] == "data" and summary["gaps"] == 0 and summary["duration_s"] > 0
+    assert summary["stage"] == "data" and summary["partitions"]["KRW-BTC"]["gaps"] == 0 and summary["duration_s"] > 0
     assert count(database, raw_candles) == 168
     with database.connect() as conn:
         status = conn.execute(select(workflow_runs.c.status, workflow_runs.c.rows_written)).one()
@@ -40,34 +42,36 @@ def test_data_stage_loads_raw_and_features_and_reports(database, capsys):
 
 
 def test_rerun_leaves_tables_byte_for_byte_equal(database):
-    run.data(START, END, source="replay")
+    stages.data(PROJECT, START, END, source="replay")
     before = (table_dump(database, raw_candles), table_dump(database, features))
-    again = run.data(START, END, source="replay")
+    again = stages.data(PROJECT, START, END, source="replay")
     assert again["rows_written"] == 0 and again["rows_unchanged"] == 336
     assert (table_dump(database, raw_candles), table_dump(database, features)) == before
 
 
 def test_incremental_hours_match_one_backfill(database):
     """Features written hour by hour equal the ones a single backfill writes (the lookback is enough)."""
-    run.data("2024-02-20T00:00:00+00:00", "2024-03-01T00:00:00+00:00", source="replay")
+    stages.data(PROJECT, "2024-02-20T00:00:00+00:00", "2024-03-01T00:00:00+00:00", source="replay")
     for hour in range(6):
-        run.data(f"2024-03-01T{hour:02d}:00:00+00:00", f"2024-03-01T{hour + 1:02d}:00:00+00:00", source="replay")
+        stages.data(
+            PROJECT, f"2024-03-01T{hour:02d}:00:00+00:00", f"2024-03-01T{hour + 1:02d}:00:00+00:00", source="replay"
+        )
     hourly = table_dump(database, features)
-    again = run.data("2024-02-20T00:00:00+00:00", "2024-03-01T06:00:00+00:00", source="replay")
+    again = stages.data(PROJECT, "2024-02-20T00:00:00+00:00", "2024-03-01T06:00:00+00:00", source="replay")
     assert again["tables"]["features"]["written"] == 0
     assert table_dump(database, features) == hourly
 
 
 def test_gaps_are_counted_never_invented(database):
     # 2017-10-03 .. 2017-10-05 holds hours without trades in the shipped candles
-    summary = run.data("2017-09-26T00:00:00+00:00", "2017-11-01T00:00:00+00:00", source="replay")
+    summary = stages.data(PROJECT, "2017-09-26T00:00:00+00:00", "2017-11-01T00:00:00+00:00", source="replay")
     hours = 36 * 24
-    assert summary["gaps"] > 0
-    assert count(database, raw_candles) == hours - summary["gaps"]
+    assert summary["partitions"]["KRW-BTC"]["gaps"] > 0
+    assert count(database, raw_candles) == hours - summary["partitions"]["KRW-BTC"]["gaps"]
 
 
 def test_bad_csv_writes_nothing_and_names_the_problem(database, tmp_path):
-    run.data(START, END, source="replay")
+    stages.data(PROJECT, START, END, source="replay")
     before = table_dump(database, raw_candles)
     bad = tmp_path / "bad.csv"
     bad.write_text(
@@ -76,7 +80,7 @@ def test_bad_csv_writes_nothing_and_names_the_problem(database, tmp_path):
         "2024-03-08T01:00:00,100,90,110,105,1.0\n"
     )
     with pytest.raises(CandleValidationError, match=r"KRW-BTC 2024-03-08T01:00:00\+00:00 column 'high'"):
-        run.data("2024-03-08T00:00:00+00:00", "2024-03-08T02:00:00+00:00", source=str(bad))
+        stages.data(PROJECT, "2024-03-08T00:00:00+00:00", "2024-03-08T02:00:00+00:00", source=str(bad))
     assert table_dump(database, raw_candles) == before
     with database.connect() as conn:
         failed = conn.execute(select(workflow_runs.c.error).where(workflow_runs.c.status == "failed")).scalar_one()
@@ -99,7 +103,7 @@ def test_cli_honours_database_url_and_prints_one_json_line(database, pg_url):
         ],
         capture_output=True,
         text=True,
-        env={**__import__("os").environ, "DATABASE_URL": pg_url},
+        env={**os.environ, "DATABASE_URL": pg_url},
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
@@ -134,7 +138,7 @@ def test_embedded_default_is_a_real_postgresql(monkeypatch, tmp_path):
     """No DATABASE_URL: the stage starts the embedded PostgreSQL and writes there."""
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.setenv("EMBEDDED_PG_DIR", str(tmp_path / "pg"))
-    summary = run.data(START, END, source="replay")
+    summary = stages.data(PROJECT, START, END, source="replay")
     from db_handler import get_engine
 
     engine = get_engine()

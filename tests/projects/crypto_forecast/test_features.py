@@ -5,9 +5,9 @@ import pandas as pd
 import pytest
 
 from projects.crypto_forecast.configs import FeatureConfig
-from projects.crypto_forecast.loader.replay import replay_history
-from projects.crypto_forecast.preprocessor.features import build_features
-from projects.crypto_forecast.utils import load_spec_from_config
+from projects.crypto_forecast.core.features import build_features
+from projects.crypto_forecast.core.load import replay_history
+from projects.crypto_forecast.run import PROJECT
 
 CONFIG = FeatureConfig()
 
@@ -81,7 +81,7 @@ def test_changing_the_future_never_changes_the_past(seed):
 def test_results_do_not_depend_on_where_the_input_starts():
     """What the hourly run computes with its lookback equals the full-history values, to the last bit."""
     history = replay_history().iloc[:5_000]
-    lookback = load_spec_from_config().data.lookback_hours
+    lookback = PROJECT.spec().data.lookback_hours
     full = build_features(history, CONFIG)
     start = history["candle_time"].iloc[4_000]
     window = history[history["candle_time"] >= start - pd.Timedelta(hours=lookback)]

@@ -1,37 +1,28 @@
-"""Monitoring on real tables: the time join, the decay direction, drift, alerts and the retrain cooldown."""
+"""Monitoring on real tables: the time join, decay against the baseline, drift, alerts and the retrain cooldown."""
 
 from datetime import UTC, datetime, timedelta
-from typing import ClassVar
 
 import numpy as np
 import pytest
 from sqlalchemy import delete, insert, select, update
 
-from db_handler.tables import alerts, workflow_runs
-from projects.crypto_forecast import run
-from projects.crypto_forecast.configs import MonitoringConfig
-from projects.crypto_forecast.core.monitor import decay_reasons
+from db_handler.tables import alerts, trainings
+from lifecycle import stages
+from projects.crypto_forecast.configs import Default, MonitoringConfig
+from projects.crypto_forecast.run import PROJECT
 from projects.crypto_forecast.utils.tables import features, monitoring, predictions, raw_candles
-from service.monitoring import decide
+from service.monitoring.decision import decay_reasons, decide
 
-from .conftest import RidgeOnly
+from .conftest import MODEL, RIDGE
 
 END = datetime(2024, 3, 4, tzinfo=UTC)
-
-
-class NoCooldown(RidgeOnly):
-    name: ClassVar[str] = "test_no_cooldown"
-    monitoring: MonitoringConfig = MonitoringConfig(retrain_cooldown_hours=0)
-
-
-class LongCooldown(RidgeOnly):
-    name: ClassVar[str] = "test_long_cooldown"
-    monitoring: MonitoringConfig = MonitoringConfig(retrain_cooldown_hours=96)
+NO_COOLDOWN = Default(train=RIDGE.train, monitoring=MonitoringConfig(retrain_cooldown_hours=0))
+LONG_COOLDOWN = Default(train=RIDGE.train, monitoring=MonitoringConfig(retrain_cooldown_hours=96))
 
 
 @pytest.fixture
 def forecasts(champion, candles):
-    run.inference("2024-03-01T00:00:00+00:00", END, config="test_ridge")
+    stages.inference(PROJECT, "2024-03-01T00:00:00+00:00", END, config=RIDGE)
     return candles
 
 
@@ -56,43 +47,45 @@ def test_forecasts_join_candles_by_timestamp_and_gaps_are_counted(forecasts):
     with forecasts.begin() as conn:
         conn.execute(delete(raw_candles).where(raw_candles.c.candle_time == hole))
         pairs = conn.execute(
-            select(predictions.c.predicted_close, raw_candles.c.close)
+            select(predictions.c.predicted_close, raw_candles.c.close, predictions.c.base_close)
             .join(raw_candles, raw_candles.c.candle_time == predictions.c.target_time)
             .where(predictions.c.target_time >= END - window, predictions.c.target_time < END)
+            .where(predictions.c.role == "champion")
         ).all()
-    expected_mae = float(np.mean([abs(forecast - actual) for forecast, actual in pairs]))
+    expected_mae = float(np.mean([abs(forecast - actual) for forecast, actual, _ in pairs]))
+    naive_mae = float(np.mean([abs(base - actual) for _, actual, base in pairs]))
 
-    summary = run.monitor(END, config="test_ridge")
+    summary = stages.monitor(PROJECT, END, config=RIDGE)
 
-    assert summary["missing_candles"] == 1 and summary["rows_joined"] == len(pairs) == 23  # a day of targets, one hole
+    assert summary["unrealised"] == 1 and summary["rows_joined"] == len(pairs) == 23  # a day of targets, one hole
     with forecasts.connect() as conn:
         row = conn.execute(select(monitoring)).one()._mapping
-    assert row["metrics"]["live"]["mae"] == pytest.approx(expected_mae, rel=1e-9)
-    reference = row["metrics"]["reference"]["mae"]
-    assert summary["ratios"]["mae_vs_reference"] == pytest.approx(expected_mae / reference)
+    assert row["metrics"]["champion"]["mae"] == pytest.approx(expected_mae, rel=1e-9)
+    assert row["metrics"]["baseline"]["mae"] == pytest.approx(naive_mae, rel=1e-9)
+    assert row["metrics"]["ratio"] == pytest.approx(expected_mae / naive_mae)
+    assert row["metrics"]["decay"] == {"ratio": pytest.approx(expected_mae / naive_mae), "limit": 1.25}
 
 
-def test_decay_means_live_error_above_the_reference():
-    config = MonitoringConfig(decay_factor=1.5, naive_factor=1.25, min_joined_rows=10)
+def test_decay_means_live_error_above_the_baselines_on_the_same_rows():
+    config = MonitoringConfig(decay_vs_baseline=1.5, min_joined_rows=10)
 
-    def decision(mae_vs_reference: float, mae_vs_naive: float, rows: int = 48) -> str:
-        metrics = {"ratios": {"mae_vs_reference": mae_vs_reference, "mae_vs_naive": mae_vs_naive}}
-        return decide(decay_reasons(metrics, config), {}, rows, config)[0]
+    def decision(ratio: float, rows: int = 48) -> str:
+        return decide(decay_reasons(ratio, "mae", config), {}, rows, config)[0]
 
-    assert decision(1.8, 1.0) == "decay"
-    assert decision(0.4, 0.9) == "ok"  # a champion doing better than on its test window is fine
-    assert decision(1.0, 1.3) == "decay"  # worse than naive on the same hours
-    assert decision(9.0, 1.0, rows=3) == "insufficient_data"
+    assert decision(1.8) == "decay"
+    assert decision(0.9) == "insufficient_data"  # no drift measured: nothing says the inputs are fine either
+    assert decide(decay_reasons(0.9, "mae", config), {"f": {"level": "ok", "psi": 0.01}}, 48, config)[0] == "ok"
+    assert decision(9.0, rows=3) == "insufficient_data"
+    assert decay_reasons(float("nan"), "mae", config) == []  # a baseline error of 0 says nothing
 
 
 def test_drift_alerts_once_and_requests_one_retrain_then_cools_down(forecasts):
     inject_drift(forecasts)
 
-    first = run.monitor(END, config="test_ridge", run_id="scheduled__1")
-    second = run.monitor(END + timedelta(hours=1), config="test_ridge", run_id="scheduled__2")
+    first = stages.monitor(PROJECT, END, config=RIDGE, run_id="scheduled__1")
+    second = stages.monitor(PROJECT, END + timedelta(hours=1), config=RIDGE, run_id="scheduled__2")
 
     assert "drift" in first["decision"] and first["retrain"] is True and first["alert"] == "logged"
-    assert min(first["drift"].values()) >= 0.25  # every monitored feature moved
     assert "drift" in second["decision"] and second["retrain"] is False
     assert any("requested within 24 h" in reason for reason in second["reasons"])
     with forecasts.connect() as conn:
@@ -105,34 +98,34 @@ def test_drift_alerts_once_and_requests_one_retrain_then_cools_down(forecasts):
     assert requested == [True, False]
 
 
-def test_a_retrain_in_flight_holds_back_another(forecasts):
+def test_a_retrain_in_flight_holds_back_another_until_it_stops_reporting(forecasts):
     inject_drift(forecasts)
-    assert run.monitor(END, config="test_no_cooldown", run_id="scheduled__1")["retrain"] is True
+    assert stages.monitor(PROJECT, END, config=NO_COOLDOWN, run_id="scheduled__1")["retrain"] is True
+    now = datetime.now(UTC)
+    in_flight = {
+        "project": "crypto_forecast",
+        "model_name": MODEL,
+        "run_id": "manual__inflight",
+        "window_end": END - timedelta(days=30),
+        "status": "running",
+        "started_at": now,
+        "heartbeat_at": now,
+    }
     with forecasts.begin() as conn:  # the cooldown is zero: only "a retrain is in flight" can hold it back
-        conn.execute(
-            insert(workflow_runs).values(
-                project="crypto_forecast",
-                stage="train.prepare",
-                run_id="manual__inflight",
-                status="running",
-                started_at=datetime.now(UTC),
-                interval_end=END - timedelta(days=30),
-            )
-        )
-    held = run.monitor(END + timedelta(hours=1), config="test_no_cooldown")
-    assert held["retrain"] is False
-    with forecasts.begin() as conn:
-        conn.execute(update(workflow_runs).where(workflow_runs.c.run_id == "manual__inflight").values(status="success"))
-    assert run.monitor(END + timedelta(hours=2), config="test_no_cooldown")["retrain"] is True
+        conn.execute(insert(trainings).values(**in_flight))
+    assert stages.monitor(PROJECT, END + timedelta(hours=1), config=NO_COOLDOWN)["retrain"] is False
+    with forecasts.begin() as conn:  # its worker died hours ago: it no longer counts as in flight
+        conn.execute(update(trainings).values(heartbeat_at=now - timedelta(hours=7)))
+    assert stages.monitor(PROJECT, END + timedelta(hours=2), config=NO_COOLDOWN)["retrain"] is True
 
 
 def test_a_recent_training_holds_back_a_retrain(forecasts):
     """The champion's training window ended 72 h before END: inside a 96 h cooldown."""
     inject_drift(forecasts)
-    summary = run.monitor(END, config="test_long_cooldown")
+    summary = stages.monitor(PROJECT, END, config=LONG_COOLDOWN)
     assert "drift" in summary["decision"] and summary["retrain"] is False
 
 
 def test_quiet_data_gives_no_alert(forecasts):
-    summary = run.monitor(END, config="test_ridge")
+    summary = stages.monitor(PROJECT, END, config=RIDGE)
     assert summary["decision"] in ("ok", "warn") and summary["retrain"] is False and summary["alert"] is None

@@ -9,11 +9,11 @@ import pytest
 import requests
 import responses
 
-from compose.settings import get_settings
-from projects.crypto_forecast.core.load import load_candles
-from projects.crypto_forecast.loader.replay import replay_history
-from projects.crypto_forecast.loader.upbit import PAGE_SIZE, UpbitFetchError, fetch_upbit
-from projects.crypto_forecast.preprocessor.validate import CandleValidationError
+from lifecycle.contract import Batch
+from projects.crypto_forecast.configs import DataConfig, Default
+from projects.crypto_forecast.core.load import load, replay_history
+from projects.crypto_forecast.core.validate import CandleValidationError, validate
+from projects.crypto_forecast.utils.upbit import PAGE_SIZE, UpbitFetchError, fetch_upbit
 
 URL = "https://api.upbit.com/v1/candles/minutes/60"
 HEADERS = {"Remaining-Req": "group=candles; min=600; sec=9"}
@@ -71,6 +71,13 @@ def history() -> pd.DataFrame:
     return replay_history()
 
 
+def load_checked() -> pd.DataFrame:
+    """The data stage's load and validate hooks, as the platform calls them, with Upbit as the source."""
+    spec = Default(data=DataConfig(upbit_max_attempts=3, upbit_backoff_seconds=0.01, upbit_timeout_seconds=2.0))
+    batch = Batch("KRW-BTC", START.to_pydatetime(), END.to_pydatetime(), spec, {"source": "upbit"})
+    return validate(load(batch), batch)
+
+
 def fetch(**kwargs) -> pd.DataFrame:
     return fetch_upbit("KRW-BTC", START, END, max_attempts=3, backoff_seconds=0.01, timeout_seconds=2.0, **kwargs)
 
@@ -116,8 +123,8 @@ def test_a_short_page_means_the_history_is_exhausted(history):
 def test_an_hour_without_trades_stays_a_gap(history):
     missing = pd.Timestamp("2024-04-10 03:00", tz="UTC")
     responses.add_callback(responses.GET, URL, callback=FakeUpbit(history[history.candle_time != missing]))
-    loaded = load_candles("KRW-BTC", START.to_pydatetime(), END.to_pydatetime(), "upbit", get_settings())
-    assert missing not in set(loaded.candles["candle_time"]) and loaded.gaps == 1 and len(loaded.candles) == 503
+    loaded = load_checked()
+    assert missing not in set(loaded["candle_time"]) and loaded.attrs["gaps"] == 1 and len(loaded) == 503
 
 
 @responses.activate
@@ -174,4 +181,4 @@ def test_bad_values_from_upbit_are_refused_with_market_time_and_column(history):
     broken.loc[broken.candle_time == pd.Timestamp("2024-04-05 07:00", tz="UTC"), "high"] = 1.0
     responses.add_callback(responses.GET, URL, callback=FakeUpbit(broken))
     with pytest.raises(CandleValidationError, match=r"KRW-BTC 2024-04-05T07:00:00\+00:00 column 'high'"):
-        load_candles("KRW-BTC", START.to_pydatetime(), END.to_pydatetime(), "upbit", get_settings())
+        load_checked()

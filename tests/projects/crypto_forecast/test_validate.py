@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from projects.crypto_forecast.loader.replay import replay_history
-from projects.crypto_forecast.preprocessor.validate import CandleValidationError, validate_candles
+from projects.crypto_forecast.core.load import replay_history
+from projects.crypto_forecast.core.validate import CandleValidationError, validate_candles
 
 AT = pd.Timestamp("2024-05-01 05:00", tz="UTC")
 
