@@ -12,7 +12,7 @@ def lineage_columns() -> list[Column]:
     (the champion's companion naive forecast) beside both, so monitoring scores all three on the same rows."""
     return [
         Column("model_version", String(16), primary_key=True),
-        Column("role", String(16), primary_key=True, comment="champion | shadow | baseline"),
+        Column("role", String(16), primary_key=True),  # champion | shadow | baseline
         Column("model_name", String(200), nullable=False),
         Column("mlflow_run_id", String(64)),
         Column("airflow_run_id", String(250), nullable=False),
@@ -23,16 +23,16 @@ def lineage_columns() -> list[Column]:
 def monitoring_columns() -> list[Column]:
     """A monitoring row, keyed by the partition column (if any) and `window_end`."""
     return [
-        Column("window_end", UTCDateTime, primary_key=True, comment="monitoring looks at rows before this"),
+        Column("window_end", UTCDateTime, primary_key=True),  # monitoring looks at rows before this
         Column("performance_window_start", UTCDateTime, nullable=False),
         Column("drift_window_start", UTCDateTime, nullable=False),
         Column("model_name", String(200), nullable=False),
         Column("model_version", String(16)),
         Column("shadow_version", String(16)),
         Column("rows_joined", Integer, nullable=False),
-        Column("metrics", JSONDocument, comment="per role: live metrics; ratios; decay against its limit"),
-        Column("drift", JSONDocument, comment="per feature: psi, its warn and alert thresholds, ks_pvalue, level"),
-        Column("decision", String(24), nullable=False, comment="ok | warn | drift | decay | drift+decay | ..."),
+        Column("metrics", JSONDocument),  # per role: live metrics; ratios; decay against its limit
+        Column("drift", JSONDocument),  # per feature: psi, its warn and alert thresholds, ks_pvalue, level
+        Column("decision", String(24), nullable=False),  # ok | warn | drift | decay | drift+decay | ...
         Column("reason", Text, nullable=False),
         Column("retrain_requested", Boolean, nullable=False),
         Column("airflow_run_id", String(250), nullable=False),

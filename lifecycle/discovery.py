@@ -1,13 +1,11 @@
 """The projects the platform finds by itself: every folder under projects/ with a run.py. No list to edit.
 
 This is the one place that imports a project by its name: `PROJECT` from its run.py (the contract), and, for
-DAG files that must stay light at parse time, `CONFIG_SETS` from its configs package.
-
-    python -m lifecycle.discovery     one line per project: its partitions, DAG files and tables
+DAG files that must stay light at parse time, `CONFIG_SETS` from its configs package. `mlops projects` lists
+what it finds.
 """
 
 import importlib
-import sys
 from pathlib import Path
 
 from compose.paths import REPO_ROOT
@@ -42,16 +40,16 @@ def dag_files(project: str, root: Path = REPO_ROOT) -> dict[str, Path]:
     return {kind: root / "dags" / f"{project}_{kind}_wf.py" for kind in KINDS}
 
 
-def main() -> int:
+def describe() -> str:
+    """One paragraph per project: what it is, its partitions, DAG files and tables."""
+    lines = []
     for name in discover():
         project = load_project(name)
-        partitions = project.partitions_of(project.spec())
         dags = [path.name for path in dag_files(name).values() if path.exists()]
-        print(f"{name}: {project.description}")
-        print(f"  partitions: {', '.join(partitions)}\n  dags:       {', '.join(dags)}")
-        print(f"  tables:     {', '.join(project.tables.names)}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+        lines += [
+            f"{name}: {project.description}",
+            f"  partitions: {', '.join(project.partitions_of(project.spec()))}",
+            f"  dags:       {', '.join(dags)}",
+            f"  tables:     {', '.join(project.tables.names)}",
+        ]
+    return "\n".join(lines)

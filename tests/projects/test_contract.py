@@ -1,18 +1,28 @@
-"""The contract every project folder keeps, checked over every project the platform discovers.
+"""The contract every project keeps, checked over every project the platform discovers.
 
-A project provides: configs/ with a `default` and a `smoke` config set (each with an example timeline),
-utils.load_spec_from_config, utils/tables.py (tables prefixed with the project name), migrations/, one core/
-module per task unit, run.py with the stages below, and its four DAG files. Its stages run on the smoke
-config's example timeline, each printing one JSON summary line, and re-running them changes nothing.
+A project declares itself once, as `PROJECT` (lifecycle.contract.Project) in its run.py, with: config sets
+registered explicitly (`default` and `smoke`, each with an example timeline) in a configs package light enough
+for DAG files to import, its tables prefixed with its name and in step with its migrations, its hooks, and its
+four DAG files. Its stages run on the smoke timeline, print one JSON line each, and re-running changes nothing.
 """
 
 import importlib
 import json
+import shutil
+import subprocess
+import sys
 
 import pytest
+from sqlalchemy import select
 
-from compose.settings import REPO_ROOT
-from service.projects import KINDS, STAGES, TASK_UNITS, dag_files, discover, run_module, table_names
+from compose.paths import REPO_ROOT
+from db_handler import migrate
+from lifecycle import stages
+from lifecycle.contract import Project
+from lifecycle.discovery import KINDS, dag_files, discover, load_project
+from lifecycle.records import utc
+from lifecycle.stages.monitor import realised_forecasts
+from service.models.registry import CHAMPION, version_by_alias
 
 PROJECTS = discover()
 
@@ -21,59 +31,90 @@ def test_both_examples_are_discovered():
     assert {"crypto_forecast", "tumor_classifier"} <= set(PROJECTS)
 
 
-@pytest.mark.parametrize("project", PROJECTS)
-def test_layout(project):
-    folder = REPO_ROOT / "projects" / project
-    for unit in TASK_UNITS:
-        assert (folder / "core" / f"{unit}.py").is_file(), f"core/{unit}.py missing"
-    assert (folder / "configs" / "__init__.py").is_file() and (folder / "migrations").is_dir()
-    run = run_module(project)
-    for stage in STAGES:
-        assert callable(getattr(run, stage, None)), f"run.{stage} missing"
-    assert callable(run.main)
-    for kind, path in dag_files(project).items():
+@pytest.mark.parametrize("name", PROJECTS)
+def test_layout_and_declaration(name):
+    folder = REPO_ROOT / "projects" / name
+    for part in ("configs/__init__.py", "core/__init__.py", "utils/tables.py", "run.py"):
+        assert (folder / part).is_file(), f"{part} missing"
+    project = load_project(name)
+    assert isinstance(project, Project) and project.name == name and project.folder == folder
+    assert project.migrations.is_dir() and any(project.migrations.glob("0001_*.py"))
+    assert project.config_sets is importlib.import_module(f"projects.{name}.configs").CONFIG_SETS
+    for kind, path in dag_files(name).items():
         assert path.is_file() and kind in KINDS
-    assert table_names(project) and all(name.startswith(f"{project}_") for name in table_names(project))
+    assert project.tables.names and all(table.startswith(f"{name}_") for table in project.tables.names)
+    hooks = project.hooks
+    assert hooks.candidates and hooks.baseline.name not in hooks.candidates
+    for spec in map(project.spec, project.config_sets):
+        assert set(spec.train.candidates) <= set(hooks.candidates), spec.name
+        assert set(spec.monitoring.drift_features) <= set(spec.features.columns), spec.name
+        assert set(spec.features.columns) <= set(project.tables.features.c.keys()), spec.name
 
 
-@pytest.mark.parametrize("project", PROJECTS)
-def test_config_sets_are_found_by_name(project):
-    load = importlib.import_module(f"projects.{project}.utils").load_spec_from_config
-    for name in ("default", "smoke"):
-        example = load(name).example
+@pytest.mark.parametrize("name", PROJECTS)
+def test_config_sets_are_registered_by_name(name):
+    project = load_project(name)
+    for config in ("default", "smoke"):
+        example = project.spec(config).example
         assert example.data_start < example.train_end < example.end
-    with pytest.raises(KeyError, match="available: .*default"):
-        load("no_such_config")
+    with pytest.raises(KeyError, match="available: default"):
+        project.spec("no_such_config")
 
 
-@pytest.mark.parametrize("project", PROJECTS)
-def test_stages_run_on_the_smoke_timeline_and_reruns_change_nothing(project, database, mlflow_store, capsys):
-    run = run_module(project)
-    example = importlib.import_module(f"projects.{project}.utils").load_spec_from_config("smoke").example
+@pytest.mark.parametrize("name", PROJECTS)
+def test_configs_are_light_enough_for_dag_files(name):
+    probe = f"import projects.{name}.configs, sys; print(sorted(m for m in ('pandas', 'sqlalchemy', 'sklearn', 'torch', 'mlflow') if m in sys.modules))"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, cwd=REPO_ROOT)
+    assert result.returncode == 0 and result.stdout.strip() == "[]", result.stdout + result.stderr
 
-    data = run.data(example.data_start, example.end, config="smoke")
-    assert run.data(example.data_start, example.end, config="smoke")["rows_written"] == 0
-    train = run.train(end=example.train_end, config="smoke", reason="contract")
-    inference = run.inference(example.train_end, example.end, config="smoke")
-    assert run.inference(example.train_end, example.end, config="smoke")["rows_written"] == 0
-    monitor = run.monitor(example.end, config="smoke")
+
+@pytest.mark.parametrize("name", PROJECTS)
+def test_tables_and_migrations_agree(name, database, tmp_path):
+    """An autogenerated revision on a database at head is empty: utils/tables.py and migrations/ match."""
+    project = load_project(name)
+    versions = tmp_path / "versions"
+    shutil.copytree(project.migrations, versions, ignore=shutil.ignore_patterns("__pycache__"))
+    body = migrate.revision(database, name, versions, project.tables.metadata, "nothing changed").read_text()
+    assert "op." not in body and body.count("    pass\n") == 2, body
+
+
+@pytest.mark.parametrize("name", PROJECTS)
+def test_stages_run_on_the_smoke_timeline_and_reruns_change_nothing(name, database, mlflow_store, capsys):
+    project = load_project(name)
+    example = project.spec("smoke").example
+
+    data = stages.data(project, example.data_start, example.end, config="smoke")
+    assert stages.data(project, example.data_start, example.end, config="smoke")["rows_written"] == 0
+    train = stages.train(project, end=example.train_end, config="smoke", reason="contract")
+    inference = stages.inference(project, example.train_end, example.end, config="smoke")
+    assert stages.inference(project, example.train_end, example.end, config="smoke")["rows_written"] == 0
+    monitor = stages.monitor(project, example.end, config="smoke")
 
     assert data["rows_written"] > 0 and inference["rows_written"] > 0
     assert train["decision"] == "promoted" and train["alias"] == "champion"
+    assert train["metrics"][train["winner"]]["skill"] >= 0  # never worse than the baseline on its test window
     assert monitor["decision"] in {"ok", "warn", "drift", "decay", "drift+decay", "insufficient_data"}
-    printed = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith("{")]
+    printed = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith('{"stage"')]
     assert [line["stage"] for line in printed] == ["data", "data", "train", "inference", "inference", "monitor"]
 
-    # what the service's dashboard reads: forecasts next to outcomes, and the decay ratio against its limit
+    # what the dashboard draws: the champion's forecasts next to their outcomes, and decay against its limit
+    spec = project.spec("smoke")
+    partition = project.partitions_of(spec)[0]
     with database.connect() as conn:
-        outcomes = importlib.import_module(f"projects.{project}.utils.queries").outcomes(conn, 10)
-    assert list(outcomes.columns) == ["time", "predicted", "actual"] and 0 < len(outcomes) <= 10
-    assert outcomes["time"].is_monotonic_increasing
+        realised, _ = _realised(
+            conn, project, partition, train_end(example), end_of(example), champion(project, partition), None, spec
+        )
+        row = conn.execute(select(project.tables.monitoring)).one()._mapping
+    shown = project.hooks.display(realised[realised["role"] == "champion"])
+    assert list(shown.columns) == ["time", "predicted", "actual"] and len(shown) > 0
     if monitor["decision"] != "insufficient_data":
-        assert set(monitor_row(database, project)["metrics"]["decay"]) == {"ratio", "limit"}
+        assert set(row["metrics"]["decay"]) == {"ratio", "limit"}
 
 
-def monitor_row(engine, project: str) -> dict:
-    tables = importlib.import_module(f"projects.{project}.utils.tables")
-    with engine.connect() as conn:
-        return dict(conn.execute(tables.monitoring.select()).first()._mapping)
+@pytest.mark.parametrize("name", PROJECTS)
+def test_every_stage_has_its_help(name):
+    for stage in ("data", "train", "inference", "monitor"):
+        result = subprocess.run(
+            [sys.executable, "-m", f"projects.{name}.run", stage, "--help"], capture_output=True, text=True, timeout=60
+        )
+        assert result.returncode == 0 and "--config" in result.stdout

@@ -1,37 +1,50 @@
-"""The promotion gate's rules (pure function)."""
+"""The promotion gate's rules (pure function): challenger, champion and baseline on the same test window."""
 
 import pytest
 
-from service.gate import decide
+from service.models.gate import decide
 
 
-def test_no_champion_naive_alone_decides():
-    assert decide(100.0, naive=100.5, champion=None, champion_margin=0.01, naive_tolerance=0.0).promote
-    refused = decide(102.0, naive=100.0, champion=None, champion_margin=0.01, naive_tolerance=0.01)
-    assert not refused.promote and "worse than naive" in refused.reason
+def gate(challenger, baseline, champion=None, margin=0.01, promotion="test_window", higher=False):
+    scores = {"challenger": challenger, "baseline": baseline}
+    if champion is not None:
+        scores["champion"] = champion
+    return decide(scores, "mae", higher, margin, promotion)
+
+
+def test_no_champion_the_better_of_challenger_and_baseline_serves():
+    assert (gate(100.0, baseline=100.5).winner, gate(100.0, baseline=100.5).alias) == ("challenger", "champion")
+    refused = gate(102.0, baseline=100.0)
+    assert refused.winner == "baseline" and refused.promotes and "does not beat the baseline" in refused.reason
+    assert gate(100.0, baseline=100.0).winner == "baseline"  # a tie goes to the simpler forecast
 
 
 def test_must_beat_champion_by_margin():
-    assert decide(98.0, naive=100.0, champion=100.0, champion_margin=0.01, naive_tolerance=0.0).promote
-    close_call = decide(99.5, naive=100.0, champion=100.0, champion_margin=0.01, naive_tolerance=0.0)
-    assert not close_call.promote and "does not beat champion" in close_call.reason
-    assert not decide(100.0, naive=101.0, champion=100.0, champion_margin=0.0, naive_tolerance=0.0).promote
+    assert gate(98.0, baseline=100.0, champion=99.5).promotes
+    close_call = gate(99.0, baseline=100.0, champion=99.5)
+    assert close_call.winner == "champion" and close_call.alias == "challenger"
+    assert "does not beat champion" in close_call.reason
+    assert not gate(99.5, baseline=101.0, champion=99.5, margin=0.0).promotes
 
 
-def test_beating_the_champion_is_not_enough_when_worse_than_naive():
-    decision = decide(105.0, naive=100.0, champion=120.0, champion_margin=0.01, naive_tolerance=0.02)
-    assert not decision.promote and "naive" in decision.reason
+def test_beating_the_champion_is_not_enough_when_worse_than_the_baseline():
+    decision = gate(105.0, baseline=100.0, champion=120.0)
+    assert decision.winner == "baseline" and decision.promotes  # the baseline, not the challenger, replaces it
+    assert "worse than the baseline" in decision.reason
 
 
-@pytest.mark.parametrize("challenger, promote", [(0.91, True), (0.904, False), (0.80, False)])
-def test_higher_is_better_metrics(challenger, promote):
-    decision = decide(
-        challenger,
-        naive=0.85,
-        champion=0.90,
-        champion_margin=0.005,
-        naive_tolerance=0.0,
-        metric="f1",
-        higher_is_better=True,
-    )
-    assert decision.promote is promote
+def test_a_champion_worse_than_the_baseline_is_replaced_without_any_margin():
+    decision = gate(100.2, baseline=100.1, champion=100.15, margin=0.5)
+    assert decision.winner == "baseline" and decision.promotes
+
+
+def test_the_live_policy_sends_a_winner_over_a_healthy_champion_to_shadow():
+    assert gate(90.0, baseline=100.0, champion=95.0, promotion="live").alias == "shadow"
+    assert gate(90.0, baseline=100.0, promotion="live").alias == "champion"  # nothing to prove itself against
+    assert gate(90.0, baseline=100.0, champion=101.0, promotion="live").alias == "champion"  # worse than naive
+
+
+@pytest.mark.parametrize("challenger, promotes", [(0.91, True), (0.904, False), (0.80, False)])
+def test_higher_is_better_metrics(challenger, promotes):
+    decision = gate(challenger, baseline=0.85, champion=0.90, higher=True)
+    assert decision.promotes is promotes

@@ -19,13 +19,13 @@ raw_candles = Table(
     f"{PREFIX}_raw_candles",
     metadata,
     Column("market", String(20), primary_key=True),
-    Column("candle_time", UTCDateTime, primary_key=True, comment="candle start, UTC"),
+    Column("candle_time", UTCDateTime, primary_key=True),  # candle start, UTC
     Column("open", Double, nullable=False),
     Column("high", Double, nullable=False),
     Column("low", Double, nullable=False),
     Column("close", Double, nullable=False),
     Column("volume", Double, nullable=False),
-    Column("value", Double, comment="traded value in the quote currency; not every source has it"),
+    Column("value", Double),  # traded value in the quote currency; not every source has it
     Column("source", String(255), nullable=False),
     Column("ingested_at", UTCDateTime, nullable=False),
 )
@@ -44,9 +44,9 @@ predictions = Table(
     f"{PREFIX}_predictions",
     metadata,
     Column("market", String(20), primary_key=True),
-    Column("target_time", UTCDateTime, primary_key=True, comment="start of the forecast candle"),
+    Column("target_time", UTCDateTime, primary_key=True),  # start of the forecast candle
     Column("horizon_hours", Integer, primary_key=True),
-    Column("feature_time", UTCDateTime, nullable=False, comment="last candle the forecast used"),
+    Column("feature_time", UTCDateTime, nullable=False),  # last candle the forecast used
     Column("base_close", Double, nullable=False),
     Column("predicted_log_return", Double, nullable=False),
     Column("predicted_close", Double, nullable=False),

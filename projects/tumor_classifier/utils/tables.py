@@ -14,9 +14,9 @@ samples = Table(
     metadata,
     Column("sample_id", Integer, primary_key=True, autoincrement=False),
     Column("batch", Integer, nullable=False),
-    Column("arrived_at", UTCDateTime, nullable=False),
+    Column("arrived_at", UTCDateTime, nullable=False, index=True),
     *(Column(name, Double, nullable=False) for name in MEASUREMENTS),
-    Column("label", Integer, nullable=False, comment="1 malignant, 0 benign"),
+    Column("label", Integer, nullable=False),  # 1 malignant, 0 benign
     Column("ingested_at", UTCDateTime, nullable=False),
 )
 features = Table(

@@ -1,16 +1,19 @@
 """tumor_classifier: the batch replay, its documented drift, validation, and monitoring that notices."""
 
+import dataclasses
 import re
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from projects.tumor_classifier import run
+from lifecycle import stages
+from lifecycle.contract import DataError
 from projects.tumor_classifier.configs import DataConfig
-from projects.tumor_classifier.evaluator.metrics import expected_calibration_error
-from projects.tumor_classifier.loader.batches import batch_count, load_batches
-from projects.tumor_classifier.preprocessor.validate import SampleValidationError, validate_samples
+from projects.tumor_classifier.core.evaluate import expected_calibration_error
+from projects.tumor_classifier.core.load import load_batches
+from projects.tumor_classifier.core.load import validate as validate_samples
+from projects.tumor_classifier.run import PROJECT
 
 START, END = pd.Timestamp("2024-01-01", tz="UTC"), pd.Timestamp("2024-02-01", tz="UTC")
 
@@ -18,7 +21,7 @@ START, END = pd.Timestamp("2024-01-01", tz="UTC"), pd.Timestamp("2024-02-01", tz
 def test_batches_arrive_daily_and_cover_the_dataset_once():
     config = DataConfig()
     samples = load_batches(config, START, END)
-    assert len(samples) == 569 and samples["sample_id"].is_unique and batch_count(config) == 19
+    assert len(samples) == 569 and samples["sample_id"].is_unique and samples["batch"].nunique() == 19
     per_batch = samples.groupby("batch")["arrived_at"].agg(["count", "nunique", "first"])
     assert (per_batch["nunique"] == 1).all() and per_batch["count"].iloc[:-1].eq(30).all()
     assert per_batch["first"].iloc[12] == pd.Timestamp("2024-01-13", tz="UTC")
@@ -39,17 +42,16 @@ def test_drift_scales_only_the_documented_columns_from_the_documented_batch():
 @pytest.mark.parametrize(
     "column, value, message",
     [
-        ("mean_radius", float("nan"), "column 'mean_radius': missing"),
+        ("mean_radius", float("nan"), "column 'mean_radius': missing or not finite"),
+        ("mean_radius", float("inf"), "column 'mean_radius': missing or not finite"),
         ("worst_area", -1.0, "column 'worst_area': negative measurement"),
-        ("label", 2, "column 'label': not 0 (benign) or 1 (malignant)"),
+        ("label", 2, "column 'label': not 0 or 1"),
     ],
 )
 def test_validation_names_batch_sample_and_column(column, value, message):
     samples = load_batches(DataConfig(), START, START + pd.Timedelta(days=1))
     samples.loc[3, column] = value
-    with pytest.raises(
-        SampleValidationError, match=re.escape(f"batch 0 sample {samples.loc[3, 'sample_id']} {message}")
-    ):
+    with pytest.raises(DataError, match=re.escape(f"batch 0 sample {samples.loc[3, 'sample_id']} {message}")):
         validate_samples(samples)
 
 
@@ -57,7 +59,7 @@ def test_conflicting_duplicates_are_refused_and_identical_ones_dropped():
     samples = load_batches(DataConfig(), START, START + pd.Timedelta(days=1))
     assert len(validate_samples(pd.concat([samples, samples.iloc[:2]]))) == len(samples)
     changed = samples.iloc[:1].assign(mean_radius=99.0)
-    with pytest.raises(SampleValidationError, match="appears twice with different values"):
+    with pytest.raises(DataError, match="twice, different values"):
         validate_samples(pd.concat([samples, changed]))
 
 
@@ -67,14 +69,35 @@ def test_expected_calibration_error():
 
 
 def test_monitoring_sees_the_drift_and_stays_quiet_without_it(database, mlflow_store):
-    run.data("2024-01-01", "2024-01-17")
-    assert run.train(end="2024-01-12")["decision"] == "promoted"
-    run.inference("2024-01-12", "2024-01-17")
-    drifted = [run.monitor(f"2024-01-{day}")["decision"] for day in (13, 14, 15, 16)]
-    assert drifted[0] in ("ok", "warn") and "decay" in drifted[-1]
+    stages.data(PROJECT, "2024-01-01", "2024-01-17")
+    assert stages.train(PROJECT, end="2024-01-12")["decision"] == "promoted"
+    stages.inference(PROJECT, "2024-01-12", "2024-01-17")
+    drifted = [stages.monitor(PROJECT, f"2024-01-{day}") for day in (13, 14, 15, 16)]
+    assert drifted[0]["decision"] in ("ok", "warn", "insufficient_data")
+    assert "drift" in drifted[-1]["decision"]
+    assert drifted[-1]["drift"]["mean_radius"] > drifted[0]["drift"]["mean_radius"]  # a drifted column moved
+    assert any("mean_radius" in reason for reason in drifted[-1]["reasons"])
 
     # the same days replayed without the recalibrated device
-    run.data("2024-01-12", "2024-01-17", config="no_drift")
-    run.inference("2024-01-12", "2024-01-17", config="no_drift")
-    quiet = [run.monitor(f"2024-01-{day}", config="no_drift")["decision"] for day in (13, 14, 15, 16)]
+    stages.data(PROJECT, "2024-01-12", "2024-01-17", config="no_drift")
+    stages.inference(PROJECT, "2024-01-12", "2024-01-17", config="no_drift")
+    quiet = [stages.monitor(PROJECT, f"2024-01-{day}", config="no_drift")["decision"] for day in (13, 14, 15, 16)]
     assert not any(decision in ("drift", "decay", "drift+decay") for decision in quiet)
+
+
+def test_an_all_benign_classifier_cannot_become_champion(database, mlflow_store):
+    """The prevalence baseline gives calibrated probabilities; a classifier that says benign with confidence
+    loses to it on log loss, so the gate can reject (F1 against an all-benign baseline never could)."""
+    from lifecycle.contract import Candidate, Fitted
+    from projects.tumor_classifier.core.candidates import Classifier
+
+    benign = Candidate(
+        "all_benign", PROJECT.hooks.baseline.params, lambda f, p, s, r: Fitted(Classifier(prevalence=0.01))
+    )
+    project = dataclasses.replace(PROJECT, hooks=dataclasses.replace(PROJECT.hooks, candidates={"all_benign": benign}))
+    spec = PROJECT.spec("smoke")
+    spec = spec.model_copy(update={"train": spec.train.model_copy(update={"candidates": ("all_benign",)})})
+    stages.data(project, "2024-01-01", "2024-01-12")
+    summary = stages.train(project, end="2024-01-12", config=spec)
+    assert summary["winner"] == "baseline" and summary["candidate"] == "prevalence"
+    assert summary["metrics"]["challenger"]["log_loss"] > summary["metrics"]["baseline"]["log_loss"]

@@ -3,7 +3,7 @@
 import json
 from types import SimpleNamespace
 
-from messenger.callbacks import on_failure, on_success
+from workflows.callbacks import on_failure, on_success
 
 
 def test_failure_callback_names_task_try_and_log(monkeypatch, slack_server, database):
