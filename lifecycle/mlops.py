@@ -34,7 +34,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:
         if args.traceback:
             raise
-        print(f"error: {type(error).__name__}: {str(error).strip().splitlines()[0] if str(error) else ''}", file=sys.stderr)
+        print(
+            f"error: {type(error).__name__}: {str(error).strip().splitlines()[0] if str(error) else ''}",
+            file=sys.stderr,
+        )
         return 1
     if result is not None:
         print(result if isinstance(result, str) else json.dumps(result, default=str, indent=2))
@@ -110,7 +113,10 @@ def _migrations(args) -> Any:
     if args.action == "upgrade":
         for _, owner, versions in owners:
             migrate.upgrade(engine, owner, versions)
-    return {owner: {"current": migrate.current(engine, owner), "head": migrate.head(owner, versions)} for _, owner, versions in owners}
+    return {
+        owner: {"current": migrate.current(engine, owner), "head": migrate.head(owner, versions)}
+        for _, owner, versions in owners
+    }
 
 
 def _tidy(path) -> None:

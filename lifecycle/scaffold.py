@@ -6,11 +6,9 @@ ships (data/) is left behind. Refuses a name that is not a lowercase identifier,
 tables or DAG ids would clash with an existing project's.
 """
 
-import argparse
 import keyword
 import re
 import shutil
-import sys
 from pathlib import Path
 
 from compose.paths import REPO_ROOT

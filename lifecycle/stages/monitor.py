@@ -68,7 +68,9 @@ def check_partition(
         live, drift, rows, unrealised, shadow_result = {}, {}, 0, 0, None
         if champion is not None:
             with engine.connect() as conn:
-                realised, unrealised = realised_forecasts(conn, project, partition, performance_start, end, champion, None, spec)
+                realised, unrealised = realised_forecasts(
+                    conn, project, partition, performance_start, end, champion, None, spec
+                )
                 drift = _drift(conn, project, partition, champion, drift_start, end, spec)
             live, rows = live_scores(project, realised, spec, ("champion", "baseline"))
             if shadow is not None:
@@ -172,7 +174,9 @@ def live_scores(project: Project, realised: pd.DataFrame, spec: ConfigSet, roles
     return {**scores, "ratio": ratio, "metric": metric}, len(common)
 
 
-def realised_forecasts(conn: Connection, project, partition, start, end, champion, shadow, spec) -> tuple[pd.DataFrame, int]:
+def realised_forecasts(
+    conn: Connection, project, partition, start, end, champion, shadow, spec
+) -> tuple[pd.DataFrame, int]:
     """Forecasts of the roles with prediction_time in [start, end), joined by key to their outcomes; (the rows
     whose outcome is known, the number still unknown)."""
     versions = {"champion": str(champion.version), "baseline": str(champion.version)}

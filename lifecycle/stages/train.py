@@ -386,7 +386,9 @@ def _test_scores(engine, project: Project, prepared: dict, spec: ConfigSet, uris
     common = (frame["split"] == "test").to_numpy().copy()
     for values in predicted.values():
         common &= np.isfinite(values)
-    scores = {model: project.hooks.score(frame.loc[common], values[common], spec) for model, values in predicted.items()}
+    scores = {
+        model: project.hooks.score(frame.loc[common], values[common], spec) for model, values in predicted.items()
+    }
     return {model: {**values, "skill": skill(values, scores["baseline"], spec)} for model, values in scores.items()}
 
 

@@ -100,10 +100,10 @@ def test_stages_run_on_the_smoke_timeline_and_reruns_change_nothing(name, databa
     # what the dashboard draws: the champion's forecasts next to their outcomes, and decay against its limit
     spec = project.spec("smoke")
     partition = project.partitions_of(spec)[0]
+    served = version_by_alias(project.model_name(partition), CHAMPION)
     with database.connect() as conn:
-        realised, _ = _realised(
-            conn, project, partition, train_end(example), end_of(example), champion(project, partition), None, spec
-        )
+        start, end = utc(example.train_end), utc(example.end)
+        realised, _ = realised_forecasts(conn, project, partition, start, end, served, None, spec)
         row = conn.execute(select(project.tables.monitoring)).one()._mapping
     shown = project.hooks.display(realised[realised["role"] == "champion"])
     assert list(shown.columns) == ["time", "predicted", "actual"] and len(shown) > 0
