@@ -31,7 +31,9 @@ class LocalServer:
                 for name, value in headers.items():
                     self.send_header(name, value)
                 if "Content-Type" not in headers:
-                    self.send_header("Content-Type", "application/json" if payload[:1] in (b"{", b"[") else "text/plain")
+                    self.send_header(
+                        "Content-Type", "application/json" if payload[:1] in (b"{", b"[") else "text/plain"
+                    )
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
                 self.wfile.write(payload)

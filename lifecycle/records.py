@@ -17,8 +17,9 @@ from lifecycle.contract import Project
 
 
 def utc(value: datetime | str) -> datetime:
-    """An aware UTC datetime from an ISO string or a datetime; times without an offset are read as UTC."""
-    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    """An aware UTC datetime from an ISO string or a datetime (Airflow's pendulum ones included: they are made
+    plain, whose arithmetic keeps the zone); times without an offset are read as UTC."""
+    moment = datetime.fromisoformat(value if isinstance(value, str) else value.isoformat())
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 

@@ -73,7 +73,7 @@ def dags_test(airflow_home):
 @pytest.fixture
 def mlflow_store(tmp_path, monkeypatch) -> str:
     """A fresh local MLflow store (SQLite + artifact folder) for one test."""
-    uri = f"sqlite:///{tmp_path / 'mlflow.db'}"
+    uri = environment.new_mlflow_store(tmp_path)
     monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
     monkeypatch.setenv("MLFLOW_ARTIFACT_LOCATION", (tmp_path / "mlruns").as_uri())
     return uri

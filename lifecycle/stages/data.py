@@ -23,14 +23,17 @@ def data(
     config: str | ConfigSet = "default",
     run_id: str | None = None,
     now: datetime | None = None,
+    catch_up: bool | None = None,
     **options: Any,
 ) -> dict[str, Any]:
     """Load [start, end) of every partition (or one). Without an interval (a bare trigger), load from the newest
-    stored row up to `now` (default: the current time), a source that ends earlier giving what it has."""
+    stored row up to `now` (default: the current time). A catch-up run (a bare trigger, or a scheduled one: any
+    interval nobody typed in) gets what the source has, maybe nothing; an interval asked for explicitly must be
+    covered by the source."""
     spec = project.spec(config)
     partitions = [partition] if partition else project.partitions_of(spec)
     engine = project_engine(project)
-    catch_up = start is None and end is None
+    catch_up = (start is None and end is None) if catch_up is None else catch_up
     start, end = _interval(engine, project, partitions, start, end, now)
     with stage_run(engine, project, "data", run_id, start, end) as run:
         batches = [Batch(name, start, end, spec, {**options, "catch_up": catch_up}) for name in partitions]

@@ -144,7 +144,13 @@ def trial(
         )
         trial_handle, params = search.ask(study, family.params, key=f"{run_id}/{candidate}/{number}")
     report = search.reporter(trial_handle) if trial_handle else _no_report
-    result = {"partition": partition, "candidate": candidate, "trial": number, "params": params.model_dump(mode="json")}
+    result = {
+        "stage": "train.trial",
+        "partition": partition,
+        "candidate": candidate,
+        "trial": number,
+        "params": params.model_dump(mode="json"),
+    }
     try:
         fitted = family.fit(frame, params, spec.train.seed, report)
     except search.Pruned as pruned:
@@ -229,6 +235,7 @@ def gate(
         )
     chosen = baseline if recorded.winner == "baseline" else challenger
     summary = {
+        "stage": "train.gate",
         "prepared": prepared,
         "decision": {key: value for key, value in vars(recorded).items() if key != "decided_at"},
         "chosen": chosen,

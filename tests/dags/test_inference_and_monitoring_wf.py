@@ -1,13 +1,13 @@
 """`airflow dags test` of inference then monitoring: forecasts land, drift is seen, the train DAG is triggered."""
 
-import json
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import create_engine, select, update
 
-from projects.crypto_forecast import run
+from lifecycle import stages
+from projects.crypto_forecast.run import PROJECT
 from projects.crypto_forecast.utils.tables import features, monitoring, predictions
 
 END = datetime(2024, 3, 4, tzinfo=UTC)
@@ -21,16 +21,17 @@ def train_runs(airflow_home: Path) -> dict[str, str]:
 
 
 def test_inference_then_monitoring_triggers_the_train_workflow(dags_test, airflow_home, database, pg_url, mlflow_store):
-    run.data("2023-09-01T00:00:00+00:00", "2024-03-08T00:00:00+00:00", source="replay")
-    assert run.train(end="2024-03-01T00:00:00+00:00")["decision"] == "promoted"
+    stages.data(PROJECT, "2023-09-01T00:00:00+00:00", "2024-03-08T00:00:00+00:00", source="replay")
+    assert stages.train(PROJECT, end="2024-03-01T00:00:00+00:00", config="smoke")["decision"] == "promoted"
     env = {"DATABASE_URL": pg_url, "MLFLOW_TRACKING_URI": mlflow_store}
 
-    conf = json.dumps({"start": "2024-03-01T00:00:00+00:00", "end": END.isoformat()})
+    conf = {"start": "2024-03-01T00:00:00+00:00", "end": END.isoformat(), "config": "smoke"}
     inferred = dags_test("crypto_forecast_inference_wf", END.isoformat(), conf=conf, **env)
-    assert inferred.returncode == 0, inferred.stdout[-3000:] + inferred.stderr[-3000:]
+    assert inferred.succeeded, inferred.output[-6000:]
     engine = create_engine(pg_url)
     with engine.begin() as conn:
-        assert len(conn.execute(select(predictions.c.target_time)).all()) == 72
+        served = select(predictions.c.target_time).where(predictions.c.role == "champion")
+        assert len(conn.execute(served).all()) == 72
         # a volatility regime change in the last three days (the training's window ended 3 days before END)
         conn.execute(
             update(features)
@@ -44,11 +45,10 @@ def test_inference_then_monitoring_triggers_the_train_workflow(dags_test, airflo
         )
     before = set(train_runs(airflow_home))
 
-    monitored = dags_test(
-        "crypto_forecast_monitoring_wf", END.isoformat(), conf=json.dumps({"end": END.isoformat()}), **env
-    )
+    conf = {"end": END.isoformat(), "config": "smoke"}
+    monitored = dags_test("crypto_forecast_monitoring_wf", END.isoformat(), conf=conf, **env)
 
-    assert monitored.returncode == 0, monitored.stdout[-3000:] + monitored.stderr[-3000:]
+    assert monitored.succeeded, monitored.output[-6000:]
     with engine.connect() as conn:
         row = conn.execute(select(monitoring.c.decision, monitoring.c.retrain_requested)).one()
     engine.dispose()
@@ -57,3 +57,4 @@ def test_inference_then_monitoring_triggers_the_train_workflow(dags_test, airflo
     assert len(triggered) == 1
     [conf] = triggered.values()
     assert "drift" in conf and END.isoformat() in conf  # the reason and the window travel to the train run
+    assert "KRW-BTC" in conf  # and the partition: only that market retrains

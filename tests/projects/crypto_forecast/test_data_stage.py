@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select, text
@@ -150,3 +151,12 @@ def test_embedded_default_is_a_real_postgresql(monkeypatch, tmp_path):
     from db_handler.embedded import stop
 
     stop(tmp_path / "pg")
+
+
+def test_without_an_interval_the_stage_catches_up_from_the_newest_stored_candle(database):
+    stages.data(PROJECT, "2024-05-19T00:00:00+00:00", "2024-05-20T00:00:00+00:00", source="replay")
+    caught_up = stages.data(PROJECT, source="replay", now=datetime(2024, 5, 20, 6, 30, tzinfo=UTC))
+    assert caught_up["interval"] == {"start": "2024-05-20T00:00:00+00:00", "end": "2024-05-20T06:00:00+00:00"}
+    assert caught_up["tables"]["raw"]["written"] == 6
+    beyond = stages.data(PROJECT, source="replay", now=datetime(2026, 1, 1, tzinfo=UTC))  # the replay ends 2024-05-20
+    assert beyond["tables"]["raw"]["written"] == 18 and beyond["partitions"]["KRW-BTC"]["rows"] == 18
