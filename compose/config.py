@@ -82,13 +82,10 @@ class TrainingConfig(Config):
 
 
 class FeaturesConfig(Config):
-    """The feature columns (a property in the project's subclass) and the version stored with each row."""
+    """The version stored with each feature row. A project's subclass gives `columns`, the feature columns in
+    table order (a field, or a property computed from its settings)."""
 
     version: str = "v1"
-
-    @property
-    def columns(self) -> list[str]:
-        raise NotImplementedError("a project's FeaturesConfig lists its feature columns")
 
 
 class DataConfig(Config):

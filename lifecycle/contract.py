@@ -127,30 +127,31 @@ class Tables:
 
 @dataclass(frozen=True)
 class Hooks:
-    """The project's lifecycle steps, each a pure function (frames and plain values in and out)."""
+    """The project's lifecycle steps, each a pure function (frames and plain values in and out). The last three
+    may be left out when the project's rows allow the platform's default (see Project)."""
 
     # data: rows of one partition from the source, checked (raise DataError naming partition, time, column)
     load: Callable[[Batch], pd.DataFrame]
     validate: Callable[[pd.DataFrame, Batch], pd.DataFrame]
     # raw rows of one partition, with `lookback_hours` of history before the interval -> key + feature columns
     features: Callable[[pd.DataFrame, ConfigSet], pd.DataFrame]
-    # features + truth columns -> the same rows with `target` and `label_time` (and what `score` reads)
-    label: Callable[[pd.DataFrame, ConfigSet], pd.DataFrame]
-    # the train | validation | test bounds of a window ending at `end`, given every row's label_time
-    split: Callable[[pd.Series, datetime, ConfigSet], SplitBounds]
+    # the train | validation | test bounds of a window ending at `end`
+    split: Callable[[datetime, ConfigSet], SplitBounds]
     candidates: Mapping[str, Candidate]
     baseline: Candidate  # the naive forecast: trained, gated, registered and served like any candidate
     # metrics of `predicted` against labelled rows; the selection metric is one of them
     score: Callable[[pd.DataFrame, Any, ConfigSet], dict[str, float]]
-    # model output for feature rows -> rows of the predictions table (its own columns, without lineage)
-    prediction_rows: Callable[[pd.DataFrame, Any, ConfigSet], pd.DataFrame]
-    # forecasts (predictions rows, the model output also as `predicted`) + raw rows of the same window -> the
-    # forecasts with the columns `label` gives joined BY KEY from the outcomes (target NaN until it is known)
-    realise: Callable[[pd.DataFrame, pd.DataFrame, ConfigSet], pd.DataFrame]
-    # realised rows (with `predicted`) -> time, predicted, actual on a scale people read, for the dashboard
-    display: Callable[[pd.DataFrame], pd.DataFrame]
     # test rows (with `predicted`) -> figures logged with each fit, by file name (e.g. residuals.png)
     plots: Callable[[pd.DataFrame], dict[str, Any]]
+    # model output for feature rows -> rows of the predictions table (its own columns, without lineage)
+    prediction_rows: Callable[[pd.DataFrame, Any, ConfigSet], pd.DataFrame]
+    # features + truth columns -> the same rows with `target` and `label_time` (and what `score` reads)
+    label: Callable[[pd.DataFrame, ConfigSet], pd.DataFrame] | None = None
+    # forecasts (predictions rows, the model output also as `predicted`) + raw rows of the same window -> the
+    # forecasts with the columns `label` gives joined BY KEY from the outcomes (target NaN until it is known)
+    realise: Callable[[pd.DataFrame, pd.DataFrame, ConfigSet], pd.DataFrame] | None = None
+    # realised rows (with `predicted`) -> time, predicted, actual on a scale people read, for the dashboard
+    display: Callable[[pd.DataFrame], pd.DataFrame] | None = None
 
 
 @dataclass(frozen=True)
@@ -190,3 +191,28 @@ class Project:
 
     def dag_id(self, kind: str) -> str:
         return f"{self.name}_{kind}_wf"
+
+    def label(self, frame: pd.DataFrame, spec: ConfigSet) -> pd.DataFrame:
+        """The project's `label` hook; by default the one truth column is the target, known at the row's time."""
+        if self.hooks.label:
+            return self.hooks.label(frame, spec)
+        [truth] = self.tables.truth
+        return frame.assign(target=frame[truth].astype(float), label_time=frame[self.tables.time])
+
+    def realise(self, forecasts: pd.DataFrame, raw: pd.DataFrame, spec: ConfigSet) -> pd.DataFrame:
+        """The project's `realise` hook; by default forecasts join the raw rows on the key columns they share,
+        and their one truth column is the target."""
+        if self.hooks.realise:
+            return self.hooks.realise(forecasts, raw, spec)
+        [truth] = self.tables.truth
+        keys = [c.name for c in self.tables.raw.primary_key.columns if c.name in forecasts.columns]
+        joined = forecasts.merge(raw[[*keys, truth]], on=keys, how="left")
+        return joined.assign(target=joined[truth].astype(float))
+
+    def display(self, realised: pd.DataFrame) -> pd.DataFrame:
+        """The project's `display` hook; by default the mean forecast and outcome per prediction time."""
+        if self.hooks.display:
+            return self.hooks.display(realised)
+        by_time = realised.groupby(self.tables.prediction_time)
+        means = by_time.agg(predicted=("predicted", "mean"), actual=("target", "mean"))
+        return means.reset_index().rename(columns={self.tables.prediction_time: "time"})

@@ -189,7 +189,7 @@ def realised_forecasts(
     truth = read_raw(
         conn, project.tables, partition, forecasts[project.tables.prediction_time].min() - project.cadence, end
     )
-    realised = project.hooks.realise(forecasts, truth, spec)
+    realised = project.realise(forecasts, truth, spec)
     known = realised["target"].notna()
     return realised.loc[known], int((~known & (realised["role"] == "champion")).sum())
 

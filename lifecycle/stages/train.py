@@ -302,7 +302,7 @@ def load_dataset(
     start = bounds.train_start - HISTORY_ROWS * project.cadence
     with engine.connect() as conn:
         frame = read_dataset(conn, project.tables, partition, start, end, spec.features.columns)
-    frame = assign_splits(project.hooks.label(frame, spec), bounds)
+    frame = assign_splits(project.label(frame, spec), bounds)
     counts = frame["split"].value_counts()
     if counts.get("train", 0) < spec.train.min_training_rows or not counts.get("validation") or not counts.get("test"):
         raise NotEnoughData(

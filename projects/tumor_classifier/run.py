@@ -6,7 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from lifecycle.cli import run_cli
-from lifecycle.contract import Hooks, Project, Tables
+from lifecycle.contract import Hooks, Project
 from projects.tumor_classifier.configs import CONFIG_SETS
 from projects.tumor_classifier.core import candidates, dataset, evaluate, features, load, predict
 from projects.tumor_classifier.utils import tables
@@ -16,29 +16,17 @@ PROJECT = Project(
     description="Malignant or benign from breast-mass measurements, one batch a day",
     config_sets=CONFIG_SETS,
     folder=Path(__file__).resolve().parent,
-    tables=Tables(
-        metadata=tables.metadata,
-        raw=tables.samples,
-        features=tables.features,
-        predictions=tables.predictions,
-        monitoring=tables.monitoring,
-        time="arrived_at",
-        prediction_time="arrived_at",
-        truth=("label",),
-    ),
+    tables=tables.TABLES,
     hooks=Hooks(
         load=load.load,
         validate=load.validate,
         features=features.features,
-        label=dataset.label,
         split=dataset.split,
         candidates=candidates.CANDIDATES,
         baseline=candidates.BASELINE,
         score=evaluate.score,
         plots=evaluate.plots,
         prediction_rows=predict.prediction_rows,
-        realise=predict.realise,
-        display=predict.display,
     ),
     output="probability_malignant",
     cadence=timedelta(days=1),

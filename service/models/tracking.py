@@ -18,6 +18,7 @@ import cloudpickle
 import pandas as pd
 
 from compose.settings import REPO_ROOT
+from lifecycle import models
 from service.models import pyfunc
 from service.models.mlflow_client import configure_mlflow, mlflow_call, project_experiment_id
 
@@ -107,7 +108,7 @@ def log_child_run(
                 mlflow.log_metrics(values, step=step)
             if log_extras is not None:
                 log_extras()
-            with _code_by_value(sys.modules[f"projects.{project}"], pyfunc):
+            with _code_by_value(sys.modules[f"projects.{project}"], pyfunc, models):
                 info = mlflow.pyfunc.log_model(
                     name="model",
                     python_model=wrapped,

@@ -105,7 +105,7 @@ def test_stages_run_on_the_smoke_timeline_and_reruns_change_nothing(name, databa
         start, end = utc(example.train_end), utc(example.end)
         realised, _ = realised_forecasts(conn, project, partition, start, end, served, None, spec)
         row = conn.execute(select(project.tables.monitoring)).one()._mapping
-    shown = project.hooks.display(realised[realised["role"] == "champion"])
+    shown = project.display(realised[realised["role"] == "champion"])
     assert list(shown.columns) == ["time", "predicted", "actual"] and len(shown) > 0
     if monitor["decision"] != "insufficient_data":
         assert set(row["metrics"]["decay"]) == {"ratio", "limit"}

@@ -1,8 +1,8 @@
 """Hook `candidates`: the model families of crypto_forecast and how each is fitted, plus the baseline.
 
 Every fit sees the rows whose split is "train" (the GRU also watches "validation" to stop early); scalers are
-fitted on those rows only. A fit returns a Forecaster: consecutive feature rows in, the log return of close over
-the horizon out, NaN where a row (or its window) lacks data.
+fitted on those rows only. Each model forecasts the log return of close over the horizon from consecutive
+feature rows, NaN where a row (or its window) lacks data; the naive baseline forecasts no change.
 """
 
 import numpy as np
@@ -13,34 +13,23 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from lifecycle.contract import Candidate, Fitted
+from lifecycle.models import ConstantModel, fit_on_train
 from projects.crypto_forecast.configs import FeatureConfig, GradientBoostingModel, GRUModel, NaiveModel, RidgeModel
 from projects.crypto_forecast.utils.windows import trailing_windows
 
 FEATURES = FeatureConfig().columns
 
 
-class Forecaster:
-    """A fitted model of any family, as inference and the service call it. It is logged with its code (pickled
-    by value), so it must not import project modules inside its methods."""
+class WindowForecaster:
+    """A torch GRU over the last `window` scaled feature rows. It is logged with its code (pickled by value), so
+    it must not import project modules inside its methods."""
 
-    def __init__(self, inputs: list[str], estimator=None, window: int = 1, scaler=None) -> None:
-        """`estimator`: an sklearn pipeline (window 1, scaling inside), a torch GRU with its `scaler`, or None for
-        the persistence forecast."""
-        self.inputs = list(inputs)
-        self.estimator = estimator
-        self.window = window
-        self.scaler = scaler
+    def __init__(self, inputs: list[str], network, window: int, scaler) -> None:
+        self.inputs, self.estimator, self.window, self.scaler = list(inputs), network, window, scaler
 
     def predict(self, frame: pd.DataFrame) -> np.ndarray:
         values = frame[self.inputs].to_numpy(dtype=float)
-        if self.estimator is None:
-            return np.zeros(len(values))
         predictions = np.full(len(values), np.nan)
-        if self.window == 1:
-            usable = ~np.isnan(values).any(axis=1)
-            if usable.any():
-                predictions[usable] = self.estimator.predict(pd.DataFrame(values[usable], columns=self.inputs))
-            return predictions
         windows, usable = trailing_windows(self.scaler.transform(values), self.window)
         if usable.any():
             predictions[usable] = self.estimator.forecast(windows[usable])
@@ -48,7 +37,7 @@ class Forecaster:
 
 
 def fit_ridge(frame: pd.DataFrame, params: RidgeModel, seed: int, report) -> Fitted:
-    return _fit_sklearn(frame, Ridge(alpha=params.alpha))
+    return Fitted(fit_on_train(frame, FEATURES, make_pipeline(StandardScaler(), Ridge(alpha=params.alpha))))
 
 
 def fit_gradient_boosting(frame: pd.DataFrame, params: GradientBoostingModel, seed: int, report) -> Fitted:
@@ -61,7 +50,7 @@ def fit_gradient_boosting(frame: pd.DataFrame, params: GradientBoostingModel, se
         early_stopping=False,
         random_state=seed,
     )
-    return _fit_sklearn(frame, estimator)
+    return Fitted(fit_on_train(frame, FEATURES, make_pipeline(StandardScaler(), estimator)))
 
 
 def fit_gru(frame: pd.DataFrame, params: GRUModel, seed: int, report) -> Fitted:
@@ -75,19 +64,11 @@ def fit_gru(frame: pd.DataFrame, params: GRUModel, seed: int, report) -> Fitted:
     network, epochs, best = train_gru(
         windows[fit_rows], target[fit_rows], windows[valid_rows], target[valid_rows], params, seed, report
     )
-    return Fitted(Forecaster(FEATURES, network, params.window, scaler), {"epochs": best}, epochs)
+    return Fitted(WindowForecaster(FEATURES, network, params.window, scaler), {"epochs": best}, epochs)
 
 
 def fit_naive(frame: pd.DataFrame, params: NaiveModel, seed: int, report) -> Fitted:
-    return Fitted(Forecaster(FEATURES))
-
-
-def _fit_sklearn(frame: pd.DataFrame, estimator) -> Fitted:
-    values = frame[FEATURES].to_numpy(dtype=float)
-    rows = _rows(frame, "train") & ~np.isnan(values).any(axis=1)
-    pipeline = make_pipeline(StandardScaler(), estimator)
-    pipeline.fit(pd.DataFrame(values[rows], columns=FEATURES), frame["target"].to_numpy(dtype=float)[rows])
-    return Fitted(Forecaster(FEATURES, pipeline))
+    return Fitted(ConstantModel(FEATURES, 0.0))
 
 
 def _rows(frame: pd.DataFrame, split: str) -> np.ndarray:

@@ -9,7 +9,8 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from lifecycle.contract import Batch, DataError
+from lifecycle.checks import Problems
+from lifecycle.contract import Batch
 from projects.tumor_classifier.configs import MEASUREMENTS, DataConfig
 
 
@@ -41,20 +42,12 @@ def load(batch: Batch) -> pd.DataFrame:
 
 def validate(samples: pd.DataFrame, batch: Batch | None = None) -> pd.DataFrame:
     """The samples by id, exact duplicates dropped; DataError naming batch, sample and column of each problem."""
-    problems = []
+    problems = Problems(samples, "batch {batch} sample {sample_id}")
+    problems.flag_not_finite(MEASUREMENTS)
     for column in MEASUREMENTS:
-        values = samples[column].to_numpy(dtype=float)
-        for what, bad in (("missing or not finite", ~np.isfinite(values)), ("negative measurement", values < 0)):
-            problems += [
-                f"batch {r.batch} sample {r.sample_id} column {column!r}: {what}" for r in samples[bad].itertuples()
-            ]
-    wrong = samples[~samples["label"].isin([0, 1])]
-    problems += [f"batch {r.batch} sample {r.sample_id} column 'label': not 0 or 1" for r in wrong.itertuples()]
+        problems.flag(samples[column] < 0, column, "negative measurement")
+    problems.flag(~samples["label"].isin([0, 1]), "label", "not 0 or 1")
     unique = samples.drop_duplicates()
-    twice = unique[unique["sample_id"].duplicated()]
-    problems += [
-        f"batch {r.batch} sample {r.sample_id} column 'sample_id': twice, different values" for r in twice.itertuples()
-    ]
-    if problems:
-        raise DataError.listing(problems, "sample value(s)")
+    problems.flag(unique["sample_id"].duplicated(), "sample_id", "twice, different values", rows=unique)
+    problems.raise_any("sample value(s)")
     return unique.sort_values("sample_id").reset_index(drop=True)

@@ -4,6 +4,7 @@ from sqlalchemy import Column, Double, Integer, MetaData, String, Table
 
 from db_handler.columns import lineage_columns, monitoring_columns
 from db_handler.types import UTCDateTime
+from lifecycle.contract import Tables
 from projects.tumor_classifier.configs import MEASUREMENTS, FeatureConfig
 
 PREFIX = "tumor_classifier"
@@ -38,3 +39,4 @@ predictions = Table(
     *lineage_columns(),
 )
 monitoring = Table(f"{PREFIX}_monitoring", metadata, *monitoring_columns())
+TABLES = Tables(metadata, samples, features, predictions, monitoring, "arrived_at", "arrived_at", truth=("label",))

@@ -8,10 +8,11 @@ from sqlalchemy import select
 
 from db_handler.tables import model_events
 from lifecycle import stages
+from lifecycle.models import SklearnModel
 from lifecycle.records import utc
 from lifecycle.stages.train import load_dataset
 from projects.crypto_forecast.configs import GRUModel, RidgeModel
-from projects.crypto_forecast.core.candidates import FEATURES, Forecaster, fit_gru, fit_ridge
+from projects.crypto_forecast.core.candidates import FEATURES, fit_gru, fit_ridge
 from projects.crypto_forecast.run import PROJECT
 from service.models import registry, roles, tracking
 from service.models.mlflow_client import configure_mlflow
@@ -28,7 +29,7 @@ def events(engine) -> list[dict]:
 
 def constant_model(prepared: dict, log_return: float) -> dict:
     """A trial result for a real logged model that forecasts `log_return` every hour, as a trial logs it."""
-    model = Forecaster(
+    model = SklearnModel(
         FEATURES, DummyRegressor(strategy="constant", constant=log_return).fit([[0] * len(FEATURES)], [0])
     )
     example = pd.DataFrame([[0.0] * len(FEATURES)], columns=FEATURES)

@@ -9,13 +9,14 @@ import pytest
 
 from lifecycle import stages
 from lifecycle.contract import DataError
-from projects.tumor_classifier.configs import DataConfig
+from projects.tumor_classifier.configs import DataConfig, Default
 from projects.tumor_classifier.core.evaluate import expected_calibration_error
 from projects.tumor_classifier.core.load import load_batches
 from projects.tumor_classifier.core.load import validate as validate_samples
 from projects.tumor_classifier.run import PROJECT
 
 START, END = pd.Timestamp("2024-01-01", tz="UTC"), pd.Timestamp("2024-02-01", tz="UTC")
+NO_DRIFT = Default(data=DataConfig(drift_from_batch=None))  # the replay without the recalibrated device
 
 
 def test_batches_arrive_daily_and_cover_the_dataset_once():
@@ -42,8 +43,8 @@ def test_drift_scales_only_the_documented_columns_from_the_documented_batch():
 @pytest.mark.parametrize(
     "column, value, message",
     [
-        ("mean_radius", float("nan"), "column 'mean_radius': missing or not finite"),
-        ("mean_radius", float("inf"), "column 'mean_radius': missing or not finite"),
+        ("mean_radius", float("nan"), "column 'mean_radius': missing or not a finite number"),
+        ("mean_radius", float("inf"), "column 'mean_radius': missing or not a finite number"),
         ("worst_area", -1.0, "column 'worst_area': negative measurement"),
         ("label", 2, "column 'label': not 0 or 1"),
     ],
@@ -79,9 +80,9 @@ def test_monitoring_sees_the_drift_and_stays_quiet_without_it(database, mlflow_s
     assert any("mean_radius" in reason for reason in drifted[-1]["reasons"])
 
     # the same days replayed without the recalibrated device
-    stages.data(PROJECT, "2024-01-12", "2024-01-17", config="no_drift")
-    stages.inference(PROJECT, "2024-01-12", "2024-01-17", config="no_drift")
-    quiet = [stages.monitor(PROJECT, f"2024-01-{day}", config="no_drift")["decision"] for day in (13, 14, 15, 16)]
+    stages.data(PROJECT, "2024-01-12", "2024-01-17", config=NO_DRIFT)
+    stages.inference(PROJECT, "2024-01-12", "2024-01-17", config=NO_DRIFT)
+    quiet = [stages.monitor(PROJECT, f"2024-01-{day}", config=NO_DRIFT)["decision"] for day in (13, 14, 15, 16)]
     assert not any(decision in ("drift", "decay", "drift+decay") for decision in quiet)
 
 
@@ -89,10 +90,11 @@ def test_an_all_benign_classifier_cannot_become_champion(database, mlflow_store)
     """The prevalence baseline gives calibrated probabilities; a classifier that says benign with confidence
     loses to it on log loss, so the gate can reject (F1 against an all-benign baseline never could)."""
     from lifecycle.contract import Candidate, Fitted
-    from projects.tumor_classifier.core.candidates import Classifier
+    from lifecycle.models import ConstantModel
+    from projects.tumor_classifier.core.candidates import FEATURES
 
     benign = Candidate(
-        "all_benign", PROJECT.hooks.baseline.params, lambda f, p, s, r: Fitted(Classifier(prevalence=0.01))
+        "all_benign", PROJECT.hooks.baseline.params, lambda f, p, s, r: Fitted(ConstantModel(FEATURES, 0.01))
     )
     project = dataclasses.replace(PROJECT, hooks=dataclasses.replace(PROJECT.hooks, candidates={"all_benign": benign}))
     spec = PROJECT.spec("smoke")
