@@ -74,6 +74,7 @@ class TrainingConfig(Config):
     higher_is_better: bool = False
     # the challenger must beat the champion by this share on the test window (hysteresis against churn)
     champion_margin: float = Field(default=0.001, ge=0)
+    min_training_rows: int = Field(default=100, ge=1)  # fewer labelled rows in the train split: NotEnoughData
     search: SearchConfig = SearchConfig()
     promotion: PromotionPolicy = PromotionPolicy()
     seed: int = 42

@@ -1,8 +1,17 @@
 """Columns every project's predictions and monitoring tables carry (migrations keep their own frozen copies)."""
 
-from sqlalchemy import Boolean, Column, Integer, String, Text
+from sqlalchemy import Boolean, Column, Double, Integer, String, Text
 
 from db_handler.types import JSONDocument, UTCDateTime
+
+
+def feature_columns(names) -> list[Column]:
+    """The feature columns (nullable: early rows lack history) and the version of the set that computed them."""
+    return [
+        *(Column(name, Double) for name in names),
+        Column("feature_set_version", String(32), nullable=False),
+        Column("computed_at", UTCDateTime, nullable=False),
+    ]
 
 
 def lineage_columns() -> list[Column]:

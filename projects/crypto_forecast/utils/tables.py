@@ -6,7 +6,7 @@ a change here); the platform reads and writes them through the Tables declared i
 
 from sqlalchemy import Column, Double, Integer, MetaData, String, Table
 
-from db_handler.columns import lineage_columns, monitoring_columns
+from db_handler.columns import feature_columns, lineage_columns, monitoring_columns
 from db_handler.types import UTCDateTime
 from projects.crypto_forecast.configs import FeatureConfig
 
@@ -35,9 +35,7 @@ features = Table(
     metadata,
     Column("market", String(20), primary_key=True),
     Column("candle_time", UTCDateTime, primary_key=True),
-    *(Column(name, Double) for name in FeatureConfig().columns),
-    Column("feature_set_version", String(32), nullable=False),
-    Column("computed_at", UTCDateTime, nullable=False),
+    *feature_columns(FeatureConfig().columns),
 )
 
 predictions = Table(

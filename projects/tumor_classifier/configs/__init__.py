@@ -45,13 +45,11 @@ class GradientBoostingModel(ModelParams):
 
 
 class TrainConfig(config.TrainingConfig):
-    """Batches in arrival order: train | validation | test, ending at the run's end. Log loss picks and gates:
-    a classifier must give better probabilities than the prevalence, not only more hits."""
+    """Log loss picks and gates: a classifier must give better probabilities than the prevalence, not only hits."""
 
     training_batches: int = 10
     validation_batches: int = 2
     test_batches: int = 2
-    min_training_rows: int = 100
     candidates: tuple[str, ...] = ("random_forest", "gradient_boosting")
     selection_metric: str = "log_loss"
     threshold: float = 0.5  # probability of malignant from which a sample is called malignant

@@ -7,8 +7,7 @@ from sklearn.metrics import ConfusionMatrixDisplay, accuracy_score, brier_score_
 
 
 def score(rows, probability: np.ndarray, spec) -> dict[str, float]:
-    """Accuracy and F1 of malignant at the threshold; calibration as Brier score, log loss and expected calibration
-    error (10 equal-width bins)."""
+    """Accuracy and F1 of malignant at the threshold; calibration: Brier score, log loss, expected calibration error."""
     label, called = rows["target"].to_numpy(dtype=int), (probability >= spec.train.threshold).astype(int)
     if len(label) == 0:
         return {"rows": 0}

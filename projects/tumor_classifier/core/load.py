@@ -11,7 +11,7 @@ import pandas as pd
 
 from lifecycle.checks import Problems
 from lifecycle.contract import Batch
-from projects.tumor_classifier.configs import MEASUREMENTS, DataConfig
+from projects.tumor_classifier.configs import MEASUREMENTS
 
 
 @lru_cache(maxsize=4)
@@ -25,8 +25,9 @@ def _dataset(shuffle_seed: int) -> pd.DataFrame:
     return frame.iloc[np.random.default_rng(shuffle_seed).permutation(len(frame))].reset_index(drop=True)
 
 
-def load_batches(config: DataConfig, start, end) -> pd.DataFrame:
+def load(batch: Batch) -> pd.DataFrame:
     """Samples of the batches arriving in [start, end), with `batch` and `arrived_at`; drift applied."""
+    config, start, end = batch.spec.data, batch.start, batch.end
     samples = _dataset(config.shuffle_seed).copy()
     samples.insert(1, "batch", np.arange(len(samples)) // config.batch_size)
     arrived = pd.Timestamp(config.first_batch_at) + pd.to_timedelta(samples["batch"] * config.batch_every_hours, "h")
@@ -34,10 +35,6 @@ def load_batches(config: DataConfig, start, end) -> pd.DataFrame:
     if config.drift_from_batch is not None:
         samples.loc[samples["batch"] >= config.drift_from_batch, list(config.drifted_columns)] *= config.drift_scale
     return samples[(samples["arrived_at"] >= start) & (samples["arrived_at"] < end)].reset_index(drop=True)
-
-
-def load(batch: Batch) -> pd.DataFrame:
-    return load_batches(batch.spec.data, batch.start, batch.end)
 
 
 def validate(samples: pd.DataFrame, batch: Batch | None = None) -> pd.DataFrame:

@@ -1,8 +1,8 @@
 """Tables of tumor_classifier, prefixed with its name; ../migrations creates them."""
 
-from sqlalchemy import Column, Double, Integer, MetaData, String, Table
+from sqlalchemy import Column, Double, Integer, MetaData, Table
 
-from db_handler.columns import lineage_columns, monitoring_columns
+from db_handler.columns import feature_columns, lineage_columns, monitoring_columns
 from db_handler.types import UTCDateTime
 from lifecycle.contract import Tables
 from projects.tumor_classifier.configs import MEASUREMENTS, FeatureConfig
@@ -25,9 +25,7 @@ features = Table(
     metadata,
     Column("sample_id", Integer, primary_key=True, autoincrement=False),
     Column("arrived_at", UTCDateTime, nullable=False),
-    *(Column(name, Double) for name in FeatureConfig().columns),
-    Column("feature_set_version", String(32), nullable=False),
-    Column("computed_at", UTCDateTime, nullable=False),
+    *feature_columns(FeatureConfig().columns),
 )
 predictions = Table(
     f"{PREFIX}_predictions",

@@ -11,11 +11,20 @@ from lifecycle import stages
 from lifecycle.contract import DataError
 from projects.tumor_classifier.configs import DataConfig, Default
 from projects.tumor_classifier.core.evaluate import expected_calibration_error
-from projects.tumor_classifier.core.load import load_batches
+from projects.tumor_classifier.core.load import load
 from projects.tumor_classifier.core.load import validate as validate_samples
 from projects.tumor_classifier.run import PROJECT
 
 START, END = pd.Timestamp("2024-01-01", tz="UTC"), pd.Timestamp("2024-02-01", tz="UTC")
+
+
+def load_batches(config: DataConfig, start, end) -> pd.DataFrame:
+    """The load hook, as the data stage calls it, for the batches arriving in [start, end)."""
+    from lifecycle.contract import Batch
+
+    return load(Batch("all", start, end, Default(data=config)))
+
+
 NO_DRIFT = Default(data=DataConfig(drift_from_batch=None))  # the replay without the recalibrated device
 
 
