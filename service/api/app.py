@@ -1,5 +1,5 @@
 """The service's FastAPI app, assembled from its routers: health, projects and their workflows (through Airflow),
-models and their roles, monitoring and alerts, and predictions from the champions.
+models and their roles, monitoring and alerts, predictions from the champions, and the dashboard.
 `create_app()` builds it; `python -m service.api` serves it."""
 
 from contextlib import asynccontextmanager
@@ -12,9 +12,9 @@ from compose.settings import get_settings
 from service.api.catalog import known_projects
 from service.api.errors import install_handlers
 from service.api.predictor import Predictor
-from service.api.routes import health, models, monitoring, predict, projects
+from service.api.routes import dashboard, health, models, monitoring, predict, projects
 
-ROUTERS = (health, projects, models, monitoring, predict)
+ROUTERS = (health, projects, models, monitoring, predict, dashboard)
 
 
 @asynccontextmanager

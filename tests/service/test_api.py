@@ -314,6 +314,7 @@ def test_secrets_never_appear_in_responses(client, airflow_server, monkeypatch, 
     bodies = [client.get(path).text for path in paths] + [
         client.get(f"/projects/{CRYPTO}/workflows/train/runs", headers=auth).text
     ]
+    bodies += [client.get("/dashboard").text, client.get(f"/dashboard/{CRYPTO}").text]
     for secret in (os.environ["AIRFLOW_PASSWORD"], os.environ["API_TOKEN"], "xoxb-secret-slack-token"):
         assert not any(secret in body for body in bodies)
 
@@ -353,6 +354,17 @@ def test_every_operation_documents_a_typed_answer_and_the_token_it_needs(client)
         ("post", "/models/{partition}/shadow"),
         ("post", "/models/{partition}/rollback"),
     }
+
+
+def test_the_dashboard_ships_plotly_itself(client):
+    script = client.get("/dashboard/static/plotly.min.js")
+    assert (
+        script.status_code == 200 and "javascript" in script.headers["content-type"] and len(script.content) > 1_000_000
+    )
+    assert client.get("/dashboard/static/nope.js").status_code == 404
+    page = client.get(f"/dashboard/{CRYPTO}").text
+    assert "https://" not in page.split("<main>")[0]  # no CDN in the page's head
+    assert client.get(f"/dashboard/{CRYPTO}", params={"partition": "KRW-ETH"}).status_code == 404
 
 
 def input_columns(model: str) -> list[str]:
