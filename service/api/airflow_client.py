@@ -2,6 +2,7 @@
 
 import time
 from functools import lru_cache
+from urllib.parse import quote
 
 import httpx
 
@@ -28,33 +29,33 @@ class AirflowClient:
         return self._request("GET", "/api/v2/monitor/health", auth=False)
 
     def dag(self, dag_id: str) -> dict:
-        return self._request("GET", f"/api/v2/dags/{dag_id}")
+        return self._request("GET", _path("dags", dag_id))
 
     def set_paused(self, dag_id: str, paused: bool) -> dict:
-        return self._request("PATCH", f"/api/v2/dags/{dag_id}", json={"is_paused": paused})
+        return self._request("PATCH", _path("dags", dag_id), json={"is_paused": paused})
 
     def trigger(self, dag_id: str, conf: dict) -> dict:
-        return self._request("POST", f"/api/v2/dags/{dag_id}/dagRuns", json={"logical_date": None, "conf": conf})
+        return self._request("POST", _path("dags", dag_id, "dagRuns"), json={"logical_date": None, "conf": conf})
 
     def runs(self, dag_id: str, limit: int = 20, offset: int = 0) -> tuple[list[dict], int]:
         """The runs of `dag_id`, newest first, from `offset`; and how many there are in all."""
         answer = self._request(
-            "GET", f"/api/v2/dags/{dag_id}/dagRuns", params={"order_by": "-run_after", "limit": limit, "offset": offset}
+            "GET", _path("dags", dag_id, "dagRuns"), params={"order_by": "-run_after", "limit": limit, "offset": offset}
         )
         runs = answer.get("dag_runs", [])
         total = answer.get("total_entries")
         return runs, total if total is not None else offset + len(runs)
 
     def run(self, dag_id: str, run_id: str) -> dict:
-        return self._request("GET", f"/api/v2/dags/{dag_id}/dagRuns/{run_id}")
+        return self._request("GET", _path("dags", dag_id, "dagRuns", run_id))
 
     def task_instances(self, dag_id: str, run_id: str) -> list[dict]:
-        return self._request("GET", f"/api/v2/dags/{dag_id}/dagRuns/{run_id}/taskInstances").get("task_instances", [])
+        return self._request("GET", _path("dags", dag_id, "dagRuns", run_id, "taskInstances")).get("task_instances", [])
 
     def log(self, dag_id: str, run_id: str, task_id: str, try_number: int, map_index: int = -1) -> dict:
         return self._request(
             "GET",
-            f"/api/v2/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/logs/{try_number}",
+            _path("dags", dag_id, "dagRuns", run_id, "taskInstances", task_id, "logs", try_number),
             params={"map_index": map_index},
             headers={"Accept": "application/json"},
         )
@@ -98,6 +99,11 @@ class AirflowClient:
             raise AirflowError(f"Airflow refused the credentials ({response.status_code})", status=502)
         self._token = (response.json()["access_token"], time.monotonic() + 300)
         return self._token[0]
+
+
+def _path(*segments: object) -> str:
+    """/api/v2/<segments>, each percent-encoded: run ids hold ':' and '+', and ids taken from a URL may hold anything."""
+    return "/api/v2/" + "/".join(quote(str(segment), safe="") for segment in segments)
 
 
 def airflow_client() -> AirflowClient:

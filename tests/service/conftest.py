@@ -6,7 +6,7 @@ import json
 import re
 import secrets
 from datetime import UTC, datetime, timedelta
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
@@ -29,7 +29,7 @@ class AirflowDouble:
     def respond(self, method: str, path: str, headers: dict, raw: str) -> tuple[int, dict, object]:
         self.requests.append({"method": method, "path": path, "headers": headers, "body": raw})
         url = urlsplit(path)
-        path, query = url.path, {name: values[0] for name, values in parse_qs(url.query).items()}
+        path, query = unquote(url.path), {name: values[0] for name, values in parse_qs(url.query).items()}
         if path == "/auth/token" and method == "POST":
             given = json.loads(raw or "{}")
             if (given.get("username"), given.get("password")) != (USERNAME, PASSWORD):

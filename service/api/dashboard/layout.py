@@ -3,6 +3,7 @@
 import html
 from collections.abc import Iterable
 from datetime import datetime
+from urllib.parse import quote
 
 from service.api.schemas import PartitionModels, VersionInfo
 
@@ -29,6 +30,11 @@ def esc(value: object) -> str:
 
 def when(moment: datetime | None) -> str:
     return f"{moment:%Y-%m-%d %H:%M} UTC" if moment else "never"
+
+
+def partition_link(project: str, partition: str, css: str = "partition") -> str:
+    """A link to the project page showing `partition`."""
+    return f'<a class="{css}" href="/dashboard/{quote(project)}?partition={quote(partition)}">{esc(partition)}</a>'
 
 
 def table(headers: Iterable[str], rows: Iterable[Iterable[str]], css: str = "") -> str:

@@ -2,7 +2,16 @@
 monitoring decision, the last run of each workflow (with a trigger button), and recent alerts."""
 
 from service.api.catalog import KnownProject, known_projects
-from service.api.dashboard.layout import champion_cell, esc, page, skill_cell, table, version_cell, when
+from service.api.dashboard.layout import (
+    champion_cell,
+    esc,
+    page,
+    partition_link,
+    skill_cell,
+    table,
+    version_cell,
+    when,
+)
 from service.api.errors import safe
 from service.api.reads.history import alerts_page
 from service.api.reads.models import partition_models
@@ -46,7 +55,7 @@ def _models(known: KnownProject) -> str:
         decision = decisions.get(models.partition)
         rows.append(
             [
-                f'<a href="/dashboard/{esc(known.name)}?partition={esc(models.partition)}">{esc(models.partition)}</a>',
+                partition_link(known.name, models.partition),
                 champion_cell(models),
                 skill_cell(models.champion),
                 version_cell(models.shadow),

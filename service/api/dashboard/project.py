@@ -3,12 +3,21 @@ trial, the latest decision, and the charts of forecasts, decay, drift, versions 
 
 from service.api.catalog import KnownProject
 from service.api.dashboard import charts
-from service.api.dashboard.layout import champion_cell, esc, page, skill_cell, table, version_cell, when
+from service.api.dashboard.layout import (
+    champion_cell,
+    esc,
+    page,
+    partition_link,
+    skill_cell,
+    table,
+    version_cell,
+    when,
+)
 from service.api.reads.history import data_times, events_page
 from service.api.reads.models import partition_models
 from service.api.reads.monitoring import chart_rows
 from service.api.reads.outcomes import outcomes
-from service.api.schemas import MonitoringRow, PartitionModels
+from service.api.schemas import ModelEvent, MonitoringRow, PartitionModels
 
 RECENT_EVENTS = 20
 
@@ -17,7 +26,7 @@ def project_page(known: KnownProject, partition: str) -> str:
     models = partition_models(known, partition)
     rows = chart_rows(known, partition)
     events = events_page(known, partition, RECENT_EVENTS, 0).items
-    placed = [(when, event) for when, event in zip(data_times(known, partition, events, rows), events) if when]
+    placed = [(moment, event) for moment, event in zip(data_times(known, partition, events, rows), events) if moment]
     metric = known.spec.train.selection_metric
     figures = {
         "outcomes": charts.outcomes_chart(outcomes(known, models)),
@@ -31,23 +40,24 @@ def project_page(known: KnownProject, partition: str) -> str:
         + _roles(models, rows[-1] if rows else None)
         + _live(rows[-1] if rows else None)
         + "".join(charts.embed(figure, f"chart-{name}") for name, figure in figures.items())
-        + "<h2>Model events</h2>"
-        + table(
-            ["when (wall clock)", "action", "version", "from", "by", "reason"],
-            (
-                [when(e.created_at), esc(e.action), esc(e.to_version), esc(e.from_version), esc(e.actor), esc(e.reason)]
-                for e in events
-            ),
-            css="events",
-        )
+        + _events(events)
     )
     return page(f"{known.name}: {partition}", body)
 
 
+def _events(events: list[ModelEvent]) -> str:
+    headers = ["when (wall clock)", "action", "version", "from", "by", "reason"]
+    rows = (
+        [when(event.created_at)]
+        + [esc(value) for value in (event.action, event.to_version, event.from_version, event.actor, event.reason)]
+        for event in events
+    )
+    return "<h2>Model events</h2>" + table(headers, rows, css="events")
+
+
 def _selector(known: KnownProject, chosen: str) -> str:
     links = "".join(
-        f'<a class="partition{" chosen" if partition == chosen else ""}" '
-        f'href="/dashboard/{esc(known.name)}?partition={esc(partition)}">{esc(partition)}</a>'
+        partition_link(known.name, partition, "partition chosen" if partition == chosen else "partition")
         for partition in known.partitions
     )
     return f'<nav id="partitions">partitions: {links}</nav>'
