@@ -1,10 +1,12 @@
 """Airflow 3's REST API (v2) with its token auth: trigger runs, read runs, task instances and logs."""
 
 import time
+from functools import lru_cache
+from urllib.parse import quote
 
 import httpx
 
-from compose.settings import Settings
+from compose.settings import Settings, get_settings
 
 
 class AirflowError(RuntimeError):
@@ -27,30 +29,34 @@ class AirflowClient:
         return self._request("GET", "/api/v2/monitor/health", auth=False)
 
     def dag(self, dag_id: str) -> dict:
-        return self._request("GET", f"/api/v2/dags/{dag_id}")
+        return self._request("GET", _path("dags", dag_id))
 
     def set_paused(self, dag_id: str, paused: bool) -> dict:
-        return self._request("PATCH", f"/api/v2/dags/{dag_id}", json={"is_paused": paused})
+        return self._request("PATCH", _path("dags", dag_id), json={"is_paused": paused})
 
     def trigger(self, dag_id: str, conf: dict) -> dict:
-        return self._request("POST", f"/api/v2/dags/{dag_id}/dagRuns", json={"logical_date": None, "conf": conf})
+        return self._request("POST", _path("dags", dag_id, "dagRuns"), json={"logical_date": None, "conf": conf})
 
-    def runs(self, dag_id: str, limit: int = 20) -> list[dict]:
+    def runs(self, dag_id: str, limit: int = 20, offset: int = 0) -> tuple[list[dict], int]:
+        """The runs of `dag_id`, newest first, from `offset`; and how many there are in all."""
         answer = self._request(
-            "GET", f"/api/v2/dags/{dag_id}/dagRuns", params={"order_by": "-run_after", "limit": limit}
+            "GET", _path("dags", dag_id, "dagRuns"), params={"order_by": "-run_after", "limit": limit, "offset": offset}
         )
-        return answer.get("dag_runs", [])
+        runs = answer.get("dag_runs", [])
+        total = answer.get("total_entries")
+        return runs, total if total is not None else offset + len(runs)
 
     def run(self, dag_id: str, run_id: str) -> dict:
-        return self._request("GET", f"/api/v2/dags/{dag_id}/dagRuns/{run_id}")
+        return self._request("GET", _path("dags", dag_id, "dagRuns", run_id))
 
     def task_instances(self, dag_id: str, run_id: str) -> list[dict]:
-        return self._request("GET", f"/api/v2/dags/{dag_id}/dagRuns/{run_id}/taskInstances").get("task_instances", [])
+        return self._request("GET", _path("dags", dag_id, "dagRuns", run_id, "taskInstances")).get("task_instances", [])
 
-    def log(self, dag_id: str, run_id: str, task_id: str, try_number: int) -> dict:
+    def log(self, dag_id: str, run_id: str, task_id: str, try_number: int, map_index: int = -1) -> dict:
         return self._request(
             "GET",
-            f"/api/v2/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/logs/{try_number}",
+            _path("dags", dag_id, "dagRuns", run_id, "taskInstances", task_id, "logs", try_number),
+            params={"map_index": map_index},
             headers={"Accept": "application/json"},
         )
 
@@ -93,3 +99,20 @@ class AirflowClient:
             raise AirflowError(f"Airflow refused the credentials ({response.status_code})", status=502)
         self._token = (response.json()["access_token"], time.monotonic() + 300)
         return self._token[0]
+
+
+def _path(*segments: object) -> str:
+    """/api/v2/<segments>, each percent-encoded: run ids hold ':' and '+', and ids taken from a URL may hold anything."""
+    return "/api/v2/" + "/".join(quote(str(segment), safe="") for segment in segments)
+
+
+def airflow_client() -> AirflowClient:
+    """One client (and so one access token, until it expires) per Airflow address and credentials."""
+    settings = get_settings()
+    password = settings.airflow_password.get_secret_value() if settings.airflow_password else None
+    return _client_for(settings.airflow_url, settings.airflow_username, password)
+
+
+@lru_cache(maxsize=8)
+def _client_for(url: str, username: str | None, password: str | None) -> AirflowClient:
+    return AirflowClient(Settings(airflow_url=url, airflow_username=username, airflow_password=password))

@@ -1,5 +1,5 @@
-"""Champions held in memory for /predict: the registry is asked again at most every few seconds (which models a
-project has, which version is champion), and a model is reloaded only when the alias has moved."""
+"""Champions held in memory for /predict: the registry is asked again at most every few seconds which version is
+champion, and a model is reloaded only when the alias has moved."""
 
 import logging
 import threading
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from service.registry import CHAMPION, NoChampion, load_model, version_by_alias
+from service.models.registry import CHAMPION, NoChampion, load_model, version_by_alias
 
 REGISTRY_CHECK_SECONDS = 5.0
 log = logging.getLogger(__name__)
@@ -25,57 +25,50 @@ class Served:
 
 
 class Predictor:
-    """Answers "which model serves this project" from memory. An answer older than REGISTRY_CHECK_SECONDS is
-    still served while one background thread asks the registry again, so no request waits on the registry
-    except the very first; a moved alias is picked up within a few seconds."""
+    """Answers "which version serves this registered model" from memory. An answer older than
+    REGISTRY_CHECK_SECONDS is still served while one background thread asks the registry again, so no request
+    waits on the registry except the very first; a moved alias is picked up within a few seconds."""
 
-    def __init__(self, model_names: Callable[[str], list[str]]) -> None:
-        self._model_names = model_names
-        self._answers: dict[tuple[str, str | None], tuple[float, Served]] = {}  # (project, model asked) -> answer
-        self._loaded: dict[str, Served] = {}  # model name -> the champion in memory
+    def __init__(self) -> None:
+        self._answers: dict[str, tuple[float, Served]] = {}  # model name -> (when checked, its champion)
+        self._loaded: dict[str, Served] = {}  # model name -> the champion in memory (kept when a check fails)
         self._lock = threading.Lock()
         self._refreshing = threading.Lock()
 
-    def cached(self, project: str, wanted: str | None) -> Served | None:
-        """The remembered answer, or None before the first one; no I/O, so safe on the event loop."""
-        checked, served = self._answers.get((project, wanted), (0.0, None))
+    def cached(self, name: str) -> Served | None:
+        """The remembered champion of `name`, or None before the first answer; no I/O, so safe on the event loop."""
+        checked, served = self._answers.get(name, (0.0, None))
         if served and time.monotonic() - checked >= REGISTRY_CHECK_SECONDS and self._refreshing.acquire(blocking=False):
-            threading.Thread(target=self._refresh, args=(project, wanted), daemon=True).start()
+            threading.Thread(target=self._refresh, args=(name,), daemon=True).start()
         return served
 
-    def resolve(self, project: str, wanted: str | None) -> Served:
-        """Ask the registry: the champion of `wanted` (or of the project's only model), loaded once per version.
-        NoChampion when there is no model or no champion; ValueError when the model to use is unclear."""
+    def resolve(self, name: str) -> Served:
+        """Ask the registry for the champion of `name` (never the shadow), loaded once per version. NoChampion
+        when it has none; RegistryUnavailable when the registry cannot answer."""
         with self._lock:
-            checked, served = self._answers.get((project, wanted), (0.0, None))
+            checked, served = self._answers.get(name, (0.0, None))
             if served and time.monotonic() - checked < REGISTRY_CHECK_SECONDS:
                 return served  # another request asked while this one waited
-            names = self._model_names(project)
-            if not names:
-                raise NoChampion(f"{project} has no registered model yet: run its train workflow")
-            name = wanted or (names[0] if len(names) == 1 else None)
-            if name not in names:
-                raise ValueError(f"choose a model of {project}: {', '.join(names)}")
             current = version_by_alias(name, CHAMPION)
             if current is None:
-                raise NoChampion(f"{name} has no champion yet: run the train workflow")
+                raise NoChampion(f"{name} has no champion yet: run its train workflow")
             served = self._loaded.get(name)
             if served is None or served.version != str(current.version):
                 served = self._loaded[name] = _load(name, str(current.version))
-            self._answers[(project, wanted)] = (time.monotonic(), served)
+            self._answers[name] = (time.monotonic(), served)
             return served
 
-    def _refresh(self, project: str, wanted: str | None) -> None:
+    def _refresh(self, name: str) -> None:
         try:
-            self.resolve(project, wanted)
+            self.resolve(name)
         except Exception:
-            log.warning("registry check for %s failed; asking again on the next request", project, exc_info=True)
-            self._answers.pop((project, wanted), None)
+            log.warning("registry check for %s failed; asking again on the next request", name, exc_info=True)
+            self._answers.pop(name, None)
         finally:
             self._refreshing.release()
 
 
-def predict(served: Served, rows: list[dict]) -> list[dict]:
+def predict_rows(served: Served, rows: list[dict]) -> list[dict]:
     """The model's output for each row (NaN as None), built without pandas' per-cell overhead: a forecast here
     costs a few milliseconds, most of them the model's own."""
     values = np.array([[row[name] for name in served.inputs] for row in rows], dtype=float)  # None becomes NaN

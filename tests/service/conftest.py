@@ -1,15 +1,20 @@
 """What the service's tests stand on: a double of Airflow 3's REST API at the HTTP level (token auth, DAG runs,
-task instances, logs), and a crypto_forecast world in its own schema and MLflow store, built once."""
+task instances, logs), a served world of both projects in a schema and MLflow store of its own (built once, only
+read), and a small world of one project for the tests that move roles."""
 
 import json
 import re
 import secrets
 from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 from fastapi.testclient import TestClient
 
 USERNAME, PASSWORD, API_TOKEN = "ops", "airflow-pass-7f3a", "api-token-5c1e9b"
+CRYPTO, MARKET, CRYPTO_MODEL = "crypto_forecast", "KRW-BTC", "crypto_forecast-KRW-BTC"
+TUMOR = "tumor_classifier"
+SHADOW_HOURS = (24, 30, 36, 42)  # monitored windows after train_end: the shadow is on trial (48 h) in all of them
 
 
 class AirflowDouble:
@@ -23,7 +28,8 @@ class AirflowDouble:
 
     def respond(self, method: str, path: str, headers: dict, raw: str) -> tuple[int, dict, object]:
         self.requests.append({"method": method, "path": path, "headers": headers, "body": raw})
-        path = path.split("?")[0]
+        url = urlsplit(path)
+        path, query = unquote(url.path), {name: values[0] for name, values in parse_qs(url.query).items()}
         if path == "/auth/token" and method == "POST":
             given = json.loads(raw or "{}")
             if (given.get("username"), given.get("password")) != (USERNAME, PASSWORD):
@@ -35,9 +41,9 @@ class AirflowDouble:
             return 200, {}, {"metadatabase": {"status": "healthy"}, "scheduler": {"status": "healthy"}}
         if headers.get("Authorization", "").removeprefix("Bearer ") not in self.tokens:
             return 401, {}, {"detail": "Not authenticated"}
-        return self._api(method, path, raw)
+        return self._api(method, path, query, raw)
 
-    def _api(self, method: str, path: str, raw: str) -> tuple[int, dict, object]:
+    def _api(self, method: str, path: str, query: dict, raw: str) -> tuple[int, dict, object]:
         match = re.fullmatch(
             r"/api/v2/dags/([^/]+)/dagRuns(?:/([^/]+))?(/taskInstances)?(?:/([^/]+)/logs/(\d+))?", path
         )
@@ -48,19 +54,18 @@ class AirflowDouble:
             if method == "POST":
                 return 200, {}, self.add_run(dag_id, json.loads(raw)["conf"], "manual")
             runs = sorted(self.runs[dag_id], key=lambda run: run["run_after"], reverse=True)
-            return 200, {}, {"dag_runs": runs, "total_entries": len(runs)}
+            offset, limit = int(query.get("offset", 0)), int(query.get("limit", 50))
+            page = [self._public(run) for run in runs[offset : offset + limit]]
+            return 200, {}, {"dag_runs": page, "total_entries": len(runs)}
         run = next((run for run in self.runs[dag_id] if run["dag_run_id"] == run_id), None)
         if run is None:
             return 404, {}, {"detail": f"DagRun with dag_id: `{dag_id}` and run_id: `{run_id}` was not found"}
         if task_id:
-            return (
-                200,
-                {},
-                {"content": [{"event": f"{task_id} try {try_number}: stage finished"}], "continuation_token": None},
-            )
+            line = {"timestamp": run["run_after"], "event": f"{task_id}[{query['map_index']}] try {try_number}: done"}
+            return 200, {}, {"content": [line, {"event": "::endgroup::", "level": "info"}], "continuation_token": None}
         if tasks:
             return 200, {}, {"task_instances": run["tasks"], "total_entries": len(run["tasks"])}
-        return 200, {}, {key: value for key, value in run.items() if key != "tasks"}
+        return 200, {}, self._public(run)
 
     def add_run(self, dag_id: str, conf: dict, run_type: str, state: str = "queued") -> dict:
         now = datetime.now(UTC).isoformat()
@@ -74,6 +79,7 @@ class AirflowDouble:
             "start_date": None,
             "end_date": None,
             "conf": conf,
+            "note": None,
             "tasks": [
                 {
                     "task_id": "run_stage",
@@ -82,17 +88,22 @@ class AirflowDouble:
                     "try_number": 1,
                     "start_date": now,
                     "end_date": now,
+                    "hostname": "worker-1",
                 }
             ],
         }
         self.runs[dag_id].append(run)
+        return self._public(run)
+
+    @staticmethod
+    def _public(run: dict) -> dict:
         return {key: value for key, value in run.items() if key != "tasks"}
 
 
 @pytest.fixture
 def airflow_server(http_server, monkeypatch):
     """The double, with AIRFLOW_URL and its credentials set for the service."""
-    from service.projects import KINDS, discover
+    from lifecycle.discovery import KINDS, discover
 
     double = AirflowDouble([f"{project}_{kind}_wf" for project in discover() for kind in KINDS])
     double.url = http_server(double.respond)
@@ -102,33 +113,55 @@ def airflow_server(http_server, monkeypatch):
     return double
 
 
+def store_env(schema_url: str, folder) -> dict[str, str]:
+    """The environment that points the platform at a schema and an MLflow store of its own."""
+    return {
+        "DATABASE_URL": schema_url,
+        "MLFLOW_TRACKING_URI": f"sqlite:///{folder / 'mlflow.db'}",
+        "MLFLOW_ARTIFACT_LOCATION": (folder / "mlruns").as_uri(),
+    }
+
+
 @pytest.fixture(scope="session")
 def served_world(new_schema, tmp_path_factory):
-    """crypto_forecast on its smoke timeline, in a schema and MLflow store of its own: champion v1, challenger v2
-    (the same training again, which cannot beat v1 by the gate's margin), forecasts, monitoring rows."""
-    from projects.crypto_forecast.utils import load_spec_from_config
-    from service.projects import run_module
+    """Both projects on their smoke timelines, only ever read by the tests:
 
-    store = tmp_path_factory.mktemp("served-mlflow")
-    env = {
-        "DATABASE_URL": new_schema(),
-        "MLFLOW_TRACKING_URI": f"sqlite:///{store / 'mlflow.db'}",
-        "MLFLOW_ARTIFACT_LOCATION": (store / "mlruns").as_uri(),
-    }
-    spec = load_spec_from_config("smoke")
-    example, train_end = spec.example, datetime.fromisoformat(spec.example.train_end)
-    ends = [train_end + timedelta(hours=hours) for hours in range(24, 73, 6)]
+    crypto_forecast KRW-BTC: v1 the naive baseline (it wins the smoke training: the baseline serves), v2 ridge
+    (the same training again, rejected, then put in shadow by hand), forecasts of all three roles, monitoring at
+    SHADOW_HOURS after train_end (the shadow on trial throughout).
+    tumor_classifier (one partition, `all`): v1 random forest, forecasts, daily monitoring rows that see drift
+    (and alert)."""
+    from db_handler import get_engine
+    from lifecycle import stages
+    from lifecycle.discovery import load_project
+    from lifecycle.records import utc
+    from service.models.roles import assign_by_hand
+
+    env = store_env(new_schema(), tmp_path_factory.mktemp("served-mlflow"))
     with pytest.MonkeyPatch.context() as patch:
         for name, value in env.items():
             patch.setenv(name, value)
-        run = run_module("crypto_forecast")
-        run.data(example.data_start, example.end, config="smoke")
-        decisions = [run.train(end=example.train_end, config="smoke")["decision"] for _ in range(2)]
-        assert decisions == ["promoted", "rejected"]
-        run.inference(example.train_end, example.end, config="smoke")
-        for end in ends:
-            run.monitor(end, config="smoke")
-    return {"env": env, "train_end": train_end, "monitor_ends": ends, "decay_factor": spec.monitoring.decay_factor}
+        crypto = load_project(CRYPTO)
+        example = crypto.spec("smoke").example
+        stages.data(crypto, example.data_start, example.end, config="smoke")
+        decisions = [stages.train(crypto, end=example.train_end, config="smoke") for _ in range(2)]
+        assert [d["decision"] for d in decisions] == ["promoted", "rejected"]
+        assert [d["candidate"] for d in decisions] == ["naive", "ridge"]
+        assign_by_hand(get_engine(), CRYPTO, CRYPTO_MODEL, "2", "shadow", "ridge proves itself on live data")
+        stages.inference(crypto, example.train_end, example.end, config="smoke")
+        crypto_ends = [utc(example.train_end) + timedelta(hours=hours) for hours in SHADOW_HOURS]
+        for end in crypto_ends:
+            assert stages.monitor(crypto, end, config="smoke")["shadow"]["verdict"] == "on trial"
+
+        tumor = load_project(TUMOR)
+        example = tumor.spec("smoke").example
+        stages.data(tumor, example.data_start, example.end, config="smoke")
+        assert stages.train(tumor, end=example.train_end, config="smoke")["decision"] == "promoted"
+        stages.inference(tumor, example.train_end, example.end, config="smoke")
+        tumor_ends = [utc(example.end) - timedelta(days=days) for days in (2, 1, 0)]
+        for end in tumor_ends:
+            stages.monitor(tumor, end, config="smoke")
+    return {"env": env, "train_end": utc(crypto.spec("smoke").example.train_end), "crypto_ends": crypto_ends}
 
 
 @pytest.fixture
@@ -140,8 +173,24 @@ def served(served_world, monkeypatch):
 
 
 @pytest.fixture
+def moves_world(new_schema, tmp_path, monkeypatch):
+    """tumor_classifier for tests that move roles: v1 champion, v2 the same training again (challenger), no
+    forecasts; in a schema and MLflow store of its own, set in the environment with API_TOKEN."""
+    from lifecycle import stages
+    from lifecycle.discovery import load_project
+
+    for name, value in {**store_env(new_schema(), tmp_path), "API_TOKEN": API_TOKEN}.items():
+        monkeypatch.setenv(name, value)
+    tumor = load_project(TUMOR)
+    example = tumor.spec("smoke").example
+    stages.data(tumor, example.data_start, example.train_end, config="smoke")
+    decisions = [stages.train(tumor, end=example.train_end, config="smoke")["decision"] for _ in range(2)]
+    assert decisions == ["promoted", "rejected"]
+
+
+@pytest.fixture
 def auth() -> dict:
-    """The header that opens the mutating endpoints of the served world."""
+    """The header that opens the endpoints needing the token."""
     return {"Authorization": f"Bearer {API_TOKEN}"}
 
 

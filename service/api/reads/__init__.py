@@ -1,0 +1,1 @@
+"""What the routes and the dashboard read, shaped as the API's response models (one read, two views)."""

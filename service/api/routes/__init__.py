@@ -1,0 +1,1 @@
+"""The API's routes, one router per concern; service.api.app assembles them."""
