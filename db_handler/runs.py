@@ -20,6 +20,7 @@ class StageRun:
     run_id: str
     interval_start: datetime | None
     interval_end: datetime | None
+    partition: str = ""
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     rows_written: int = 0
     rows_unchanged: int = 0
@@ -30,6 +31,7 @@ class StageRun:
             "project": self.project,
             "stage": self.stage,
             "run_id": self.run_id,
+            "partition": self.partition,
             "interval_start": self.interval_start,
             "interval_end": self.interval_end,
             "status": status,
@@ -55,12 +57,12 @@ def track_run(
     run_id: str | None,
     interval_start: datetime | None = None,
     interval_end: datetime | None = None,
+    partition: str = "",
 ) -> Iterator[StageRun]:
-    """Record a stage run as running, then as success or failed with the error text (re-raised).
-
-    A retried Airflow task reuses its run id, so its row is updated rather than duplicated.
+    """Record a stage run (of one partition, or of all) as running, then as success or failed with the error text
+    (re-raised). A retried Airflow task reuses its run id, so its row is updated rather than duplicated.
     """
-    run = StageRun(project, stage, run_id or manual_run_id(), interval_start, interval_end)
+    run = StageRun(project, stage, run_id or manual_run_id(), interval_start, interval_end, partition)
     _save(engine, run.row("running"))
     try:
         yield run
@@ -72,7 +74,7 @@ def track_run(
 
 def _save(engine: Engine, row: dict[str, Any]) -> None:
     with engine.begin() as conn:
-        upsert(conn, workflow_runs, [row], key=("project", "stage", "run_id"))
+        upsert(conn, workflow_runs, [row], key=("project", "stage", "run_id", "partition"))
 
 
 def training_started(engine: Engine, project: str, model_name: str, run_id: str, window_end: datetime) -> None:

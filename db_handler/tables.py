@@ -13,6 +13,7 @@ workflow_runs = Table(
     Column("project", String(64), nullable=False),
     Column("stage", String(32), nullable=False),
     Column("run_id", String(250), nullable=False),
+    Column("partition", String(100), nullable=False, server_default=""),  # a partition's task of a mapped run
     Column("interval_start", UTCDateTime),
     Column("interval_end", UTCDateTime),
     Column("status", String(16), nullable=False),
@@ -22,7 +23,7 @@ workflow_runs = Table(
     Column("ended_at", UTCDateTime),
     Column("error", Text),
     Column("summary", JSONDocument),
-    UniqueConstraint("project", "stage", "run_id", name="uq_workflow_runs_project_stage_run"),
+    UniqueConstraint("project", "stage", "run_id", "partition", name="uq_workflow_runs_project_stage_run_partition"),
 )
 
 model_events = Table(

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from compose.paths import REPO_ROOT
 from lifecycle.discovery import discover, load_project
 
 
@@ -54,8 +55,8 @@ def _new_project(args) -> str:
     from lifecycle.discovery import dag_files
     from lifecycle.scaffold import create_project
 
-    create_project(args.name, args.source)
-    dags = "\n".join(f"  {path.name}" for path in dag_files(args.name).values())
+    create_project(args.name, args.source, args.root)
+    dags = "\n".join(f"  {path.name}" for path in dag_files(args.name, args.root).values())
     return (
         f"created projects/{args.name} from {args.source}, and its DAGs:\n{dags}\n"
         f"next: edit its configs/ and core/, then `python -m projects.{args.name}.run data --help`"
@@ -160,6 +161,7 @@ def _parser() -> argparse.ArgumentParser:
     new = command("new-project", _new_project, "a new project folder from an existing one, with its DAG files")
     new.add_argument("name", help="a lowercase identifier, e.g. churn_model")
     new.add_argument("--from", dest="source", default="tumor_classifier", help="project to copy")
+    new.add_argument("--root", type=Path, default=REPO_ROOT, help="the repository to create it in (default: this)")
 
     models = command("models", _models, "history, promotion, shadow, rollback and retention of registered models")
     models.add_argument("action", choices=["history", "promote", "shadow", "rollback", "retention"])

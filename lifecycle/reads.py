@@ -72,13 +72,16 @@ def read_dataset(
 
 
 def read_predictions(
-    conn: Connection, tables: Tables, partition: str, start: datetime, end: datetime, versions: dict[str, str]
+    conn: Connection,
+    tables: Tables,
+    partition: str,
+    start: datetime,
+    end: datetime,
+    made_by: list[tuple[str, str]],
 ) -> pd.DataFrame:
-    """Forecasts with prediction_time in [start, end) of each role in `versions` (role -> model version)."""
+    """Forecasts with prediction_time in [start, end) made by each (role, model version) of `made_by`."""
     predictions = tables.predictions
-    by_role = [
-        (predictions.c.role == role) & (predictions.c.model_version == version) for role, version in versions.items()
-    ]
+    by_role = [(predictions.c.role == role) & (predictions.c.model_version == version) for role, version in made_by]
     query = select(predictions).where(or_(false(), *by_role))
     query = in_window(query, predictions, tables, partition, tables.prediction_time, start, end)
     return frame(conn, query.order_by(predictions.c[tables.prediction_time]))

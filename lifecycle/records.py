@@ -50,11 +50,12 @@ def stage_run(
     start: datetime | None = None,
     end: datetime | None = None,
     quiet: bool = False,
+    partition: str = "",
 ) -> Iterator[StageRun]:
     """Record the stage in workflow_runs; the caller fills `run.summary` (and the row counts), which is completed
     with the stage, project, counts, duration and run id, stored, and printed as one JSON line unless `quiet`."""
     began = time.perf_counter()
-    with track_run(engine, project.name, stage, run_id, start, end) as run:
+    with track_run(engine, project.name, stage, run_id, start, end, partition) as run:
         yield run
         run.summary = json_safe(
             {

@@ -59,7 +59,7 @@ def predict_partition(
     engine = project_engine(project)
     tables, name = project.tables, project.model_name(partition)
     start, end = _interval(engine, project, partition, start, end)
-    with stage_run(engine, project, "inference", run_id, start, end) as run:
+    with stage_run(engine, project, "inference", run_id, start, end, partition=partition) as run:
         champion = registry.version_by_alias(name, CHAMPION)  # an unreachable registry raises (retried)
         if champion is None:
             _tell_no_champion(engine, project, name, end, spec, run.run_id, dag_id)

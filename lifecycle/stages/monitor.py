@@ -60,7 +60,7 @@ def check_partition(
     config, tables, name = spec.monitoring, project.tables, project.model_name(partition)
     engine = project_engine(project)
     end = _end(engine, project, partition, end)
-    with stage_run(engine, project, "monitor", run_id, end=end) as run:
+    with stage_run(engine, project, "monitor", run_id, end=end, partition=partition) as run:
         champion = registry.version_by_alias(name, CHAMPION)  # an unreachable registry raises (retried)
         shadow = registry.version_by_alias(name, SHADOW) if champion is not None else None
         performance_start = end - timedelta(hours=config.performance_window_hours)
@@ -80,7 +80,9 @@ def check_partition(
         metric = spec.train.selection_metric
         decay = decay_reasons(live.get("ratio"), metric, config) if rows >= config.min_joined_rows else []
         decision, reasons = decide(decay, drift, rows, config, has_model=champion is not None)
-        metrics = json_safe({**live, "unrealised": unrealised, "decay": _decay_point(live, config)})
+        metrics = json_safe(
+            {**live, "unrealised": unrealised, "decay": _decay_point(live, config), "shadow": shadow_result}
+        )
         with engine.begin() as conn:
             previous = _previous_decision(conn, project, partition, end)
             verdict = retrain_verdict(
@@ -179,10 +181,15 @@ def realised_forecasts(
 ) -> tuple[pd.DataFrame, int]:
     """Forecasts of the roles with prediction_time in [start, end), joined by key to their outcomes; (the rows
     whose outcome is known, the number still unknown)."""
-    versions = {"champion": str(champion.version), "baseline": str(champion.version)}
+    served = str(champion.version)
+    # a promoted shadow's forecasts from its trial are the champion's too: it made them live, just unserved
+    made_by = [("champion", served), ("baseline", served), ("shadow", served)]
     if shadow is not None:
-        versions["shadow"] = str(shadow.version)
-    forecasts = read_predictions(conn, project.tables, partition, start, end, versions)
+        made_by.append(("shadow", str(shadow.version)))
+    forecasts = read_predictions(conn, project.tables, partition, start, end, made_by)
+    by_champion = (forecasts["model_version"] == served) & (forecasts["role"] == "shadow")
+    forecasts["role"] = forecasts["role"].mask(by_champion, "champion")
+    forecasts = forecasts.sort_values("created_at").drop_duplicates([*_forecast_key(project), "role"], keep="last")
     forecasts = forecasts.assign(predicted=forecasts[project.output].astype(float))
     if forecasts.empty:
         return forecasts.assign(target=[]), 0

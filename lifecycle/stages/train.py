@@ -82,7 +82,7 @@ def prepare(
     after_newest = stored + project.cadence
     end = min(utc(end), after_newest) if end else after_newest
     name = project.model_name(partition)
-    with stage_run(engine, project, "train.prepare", run_id, end=end, quiet=True) as run:
+    with stage_run(engine, project, "train.prepare", run_id, end=end, quiet=True, partition=partition) as run:
         frame, bounds = load_dataset(engine, project, partition, end, spec)
         counts = frame["split"].value_counts().to_dict()
         training_started(engine, project.name, name, run.run_id, end)
@@ -252,7 +252,7 @@ def register(project: Project, gated: dict[str, Any], config: str | ConfigSet = 
     engine = project_engine(project)
     prepared, chosen = gated["prepared"], gated["chosen"]
     name, run_id, end = prepared["model"], prepared["run_id"], utc(prepared["end"])
-    with stage_run(engine, project, "train", run_id, end=end) as run:
+    with stage_run(engine, project, "train", run_id, end=end, partition=prepared["partition"]) as run:
         decision = read_decision(engine, project.name, name, run_id)
         if decision is None:
             raise RuntimeError(f"{name}: no gate decision recorded for {run_id}; run the gate first")

@@ -48,6 +48,7 @@ def load_model(model_uri: str):
     import mlflow.pyfunc
 
     with mlflow_call(model_uri):
+        configure_mlflow()
         return mlflow.pyfunc.load_model(model_uri)
 
 

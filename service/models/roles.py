@@ -18,6 +18,10 @@ log = logging.getLogger(__name__)
 ACTION_OF_ROLE = {"champion": "promote", "shadow": "shadow", "challenger": "reject"}
 
 
+class RoleConflict(ValueError):
+    """The move would leave a partition without a champion."""
+
+
 def apply_decision(
     engine: Engine, decision: RecordedDecision, version: str, mlflow_run_id: str | None = None
 ) -> ModelEvent:
@@ -94,6 +98,8 @@ def assign_by_hand(
     """Make `version` champion or shadow by hand (the REST API and the CLI use this); recorded like the gate's."""
     registry.get_version(name, version)  # fails clearly on an unknown version
     before = registry.version_by_alias(name, CHAMPION)
+    if role == SHADOW and before is not None and str(before.version) == str(version):
+        raise RoleConflict(f"{name} v{version} is the champion: put another version in shadow, or promote one first")
     registry.set_role(name, role, version)
     return record_event(
         engine,

@@ -2,7 +2,6 @@
 
 from sqlalchemy import Connection, Select, func, select
 
-from db_handler.tables import workflow_runs
 from lifecycle.contract import SINGLE_PARTITION
 from lifecycle.records import project_engine
 from service.api.catalog import KnownProject
@@ -67,37 +66,24 @@ def _latest(conn: Connection, known: KnownProject) -> list[MonitoringRow]:
 
 
 def _described(conn: Connection, known: KnownProject, rows: list[dict]) -> list[MonitoringRow]:
-    """Rows of the monitoring table as MonitoringRow, each with the shadow trial its run judged."""
+    """Rows of the monitoring table as MonitoringRow, each with the shadow trial its run judged (kept in its
+    metrics)."""
     column = known.project.tables.partition
-    trials = _shadow_trials(conn, known, {row["airflow_run_id"] for row in rows if row["shadow_version"]})
     described = []
     for row in rows:
         partition = row.pop(column) if column else SINGLE_PARTITION
         metrics, drift = row.pop("metrics") or {}, row.pop("drift") or {}
-        trial = trials.get((row["airflow_run_id"], partition))
+        trial = metrics.pop("shadow", None)
         described.append(
-            MonitoringRow(**row, partition=partition, metrics=LiveMetrics(**metrics), drift=drift, shadow_trial=trial)
+            MonitoringRow(
+                **row,
+                partition=partition,
+                metrics=LiveMetrics(**metrics),
+                drift=drift,
+                shadow_trial=ShadowTrial(**trial) if trial else None,
+            )
         )
     return described
-
-
-def _shadow_trials(conn: Connection, known: KnownProject, run_ids: set[str]) -> dict[tuple[str, str], ShadowTrial]:
-    """(run id, partition) -> the shadow trial the monitor run judged, from the run's summary in workflow_runs.
-
-    Monitoring rows keep the champion's and the baseline's live metrics but not the shadow's, which only the
-    run's summary holds."""
-    if not run_ids:
-        return {}
-    query = select(workflow_runs.c.run_id, workflow_runs.c.summary).where(
-        workflow_runs.c.project == known.name,
-        workflow_runs.c.stage == "monitor",
-        workflow_runs.c.run_id.in_(run_ids),
-    )
-    trials = {}
-    for run_id, summary in conn.execute(query):
-        if summary and summary.get("shadow"):
-            trials[(run_id, summary.get("partition", SINGLE_PARTITION))] = ShadowTrial(**summary["shadow"])
-    return trials
 
 
 def _of(known: KnownProject, query: Select, partition: str | None) -> Select:

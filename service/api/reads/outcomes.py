@@ -5,7 +5,7 @@ import pandas as pd
 
 from lifecycle.reads import newest
 from lifecycle.records import project_engine
-from lifecycle.stages.monitor import _realised as realised_forecasts
+from lifecycle.stages.monitor import realised_forecasts
 from service.api.catalog import KnownProject
 from service.api.schemas import PartitionModels
 

@@ -14,7 +14,7 @@ from service.api.routes.params import Limit, Offset, PartitionFilter
 from service.api.schemas import ModelEvent, Page, PartitionModels, RoleRequest, RollbackRequest
 from service.api.security import needs_token
 from service.models import roles
-from service.models.registry import CHAMPION, SHADOW, version_by_alias
+from service.models.registry import CHAMPION, SHADOW
 
 router = APIRouter(tags=["models"])
 
@@ -75,8 +75,6 @@ def events(project: str, partition: PartitionFilter = None, limit: Limit = 50, o
 
 def _assign(known: KnownProject, partition: str, request: RoleRequest, role: str) -> ModelEvent:
     name = known.model_name(known.partition(partition))
-    if role == SHADOW and (champion := version_by_alias(name, CHAMPION)) and str(champion.version) == request.version:
-        raise HTTPException(409, f"{name} v{request.version} is the champion; promote another version first")
     engine = project_engine(known.project)
     try:
         event = roles.assign_by_hand(
@@ -84,4 +82,6 @@ def _assign(known: KnownProject, partition: str, request: RoleRequest, role: str
         )
     except MlflowException as error:  # the registry answered that there is no such version
         raise HTTPException(404, f"{name} has no version {request.version}: {safe(error)}") from None
+    except roles.RoleConflict as error:
+        raise HTTPException(409, str(error)) from None
     return recorded(known, event)

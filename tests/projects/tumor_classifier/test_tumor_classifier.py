@@ -9,8 +9,8 @@ import pytest
 
 from lifecycle import stages
 from lifecycle.contract import DataError
+from lifecycle.metrics import expected_calibration_error
 from projects.tumor_classifier.configs import DataConfig, Default
-from projects.tumor_classifier.core.evaluate import expected_calibration_error
 from projects.tumor_classifier.core.load import load
 from projects.tumor_classifier.core.load import validate as validate_samples
 from projects.tumor_classifier.run import PROJECT

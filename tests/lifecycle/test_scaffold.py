@@ -1,4 +1,5 @@
-"""new-project: refusals, and a scaffolded copy that runs its stages, its DAGs and the contract suite untouched."""
+"""mlops new-project: refusals, and a scaffolded copy that is small, runs its stages and its DAGs, and passes the
+contract suite untouched."""
 
 import json
 import os
@@ -9,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from compose.settings import REPO_ROOT
-from service import scaffold
-from service.scaffold import ScaffoldError, create_project
+from compose.paths import REPO_ROOT
+from lifecycle import scaffold
+from lifecycle.scaffold import ScaffoldError, create_project
 
 NEW = "churn_demo"
 BIN = Path(sys.executable).parent
@@ -63,7 +64,7 @@ def test_dag_id_and_table_clashes_are_refused(checkout, monkeypatch):
 
 def test_copy_runs_its_stages_dags_and_the_contract_suite(checkout, pg_url, tmp_path):
     created = subprocess.run(
-        [str(BIN / "new-project"), NEW, "--from", "tumor_classifier", "--root", str(checkout)],
+        [str(BIN / "mlops"), "new-project", NEW, "--from", "tumor_classifier", "--root", str(checkout)],
         capture_output=True,
         text=True,
         timeout=120,
@@ -71,6 +72,8 @@ def test_copy_runs_its_stages_dags_and_the_contract_suite(checkout, pg_url, tmp_
     assert created.returncode == 0, created.stderr
     project = checkout / "projects" / NEW
     assert "tumor_classifier" not in "".join(path.read_text() for path in project.rglob("*.py"))
+    code = [path for path in project.rglob("*.py") if "migrations" not in path.parts]
+    assert len(code) <= 12 and sum(len(path.read_text().splitlines()) for path in code) <= 300
     env = {
         **os.environ,
         "PYTHONPATH": str(checkout),
