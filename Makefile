@@ -1,4 +1,4 @@
-.PHONY: setup demo regime-change test lint airflow-ui mlflow-ui api stack-check
+.PHONY: setup demo regime-change test lint airflow-ui mlflow-ui api stack-check compose-check
 
 setup:          ## .venv + Airflow metadata (safe to re-run)
 	scripts/setup.sh
@@ -27,3 +27,6 @@ api: setup      ## the service: REST API + dashboard on http://localhost:8000 (A
 
 stack-check: setup  ## the team stack's topology natively: Celery workers, MLflow server on Postgres + S3, Slack (bounded)
 	.venv/bin/python scripts/stack_check.py
+
+compose-check: setup  ## docker-compose.yml started in Docker here (own dockerd, local image builds), driven end to end, torn down
+	.venv/bin/python scripts/compose_check.py

@@ -45,6 +45,12 @@ class Settings(BaseSettings):
     airflow_username: str | None = None
     airflow_password: SecretStr | None = None
 
+    # Where people open the UIs, for links in messages (a stack's services reach each other by inner names):
+    # unset, links use airflow_url and mlflow_tracking_uri; the dashboard's is the service's base URL.
+    airflow_public_url: str | None = None
+    mlflow_public_url: str | None = None
+    dashboard_public_url: str | None = None
+
     # The service (REST API and dashboard): port, the token mutating endpoints require, allowed CORS origins.
     api_port: int = 8000
     api_token: SecretStr | None = None

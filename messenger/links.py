@@ -1,4 +1,5 @@
-"""Links put in messages, built from settings (no secrets in them)."""
+"""Links put in messages, built from settings (no secrets in them): the public URLs where set, so a link in Slack
+opens from a teammate's browser and not only inside the stack."""
 
 from urllib.parse import quote
 
@@ -7,13 +8,21 @@ from compose.settings import get_settings
 
 def airflow_run_url(dag_id: str, run_id: str) -> str:
     """The Airflow 3 UI page of one DAG run."""
-    base = get_settings().airflow_url.rstrip("/")
+    settings = get_settings()
+    base = (settings.airflow_public_url or settings.airflow_url).rstrip("/")
     return f"{base}/dags/{quote(dag_id, safe='')}/runs/{quote(run_id, safe='')}"
 
 
 def mlflow_model_url(model_name: str, version: str | None) -> str | None:
     """The MLflow UI page of a model version, when MLflow is a server people can open (not a local file)."""
-    uri = get_settings().mlflow_tracking_uri
+    settings = get_settings()
+    uri = settings.mlflow_public_url or settings.mlflow_tracking_uri
     if not uri.startswith(("http://", "https://")) or version is None:
         return None
     return f"{uri.rstrip('/')}/#/models/{quote(model_name, safe='')}/versions/{quote(str(version), safe='')}"
+
+
+def dashboard_url(project: str) -> str | None:
+    """The service's dashboard page of a project, when its public URL is set."""
+    base = get_settings().dashboard_public_url
+    return f"{base.rstrip('/')}/dashboard/{quote(project, safe='')}" if base else None
