@@ -8,64 +8,53 @@ console and artifacts/alerts.log unless SLACK_* is set, candles from Upbit when 
 """
 
 import argparse
-import json
 import os
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-AIRFLOW = str(Path(sys.executable).parent / "airflow")
 sys.path.insert(0, str(REPO_ROOT))
+
+from devkit import airflow  # noqa: E402
 
 
 def dags_test(dag_id: str, logical_date: str, conf: dict, env: dict[str, str]) -> list[dict]:
     """One real DAG run in-process (`airflow dags test`); returns the stage summaries its tasks printed."""
     began = time.perf_counter()
-    result = subprocess.run(
-        [AIRFLOW, "dags", "test", dag_id, logical_date, "--conf", json.dumps(conf)],
-        env=env,
-        capture_output=True,
-        text=True,
-        cwd=REPO_ROOT,
-    )
-    summaries = [json.loads(line) for line in result.stdout.splitlines() if line.startswith('{"stage"')]
-    failed = result.returncode != 0 or "state=failed" in result.stdout + result.stderr or not summaries
+    run = airflow.dags_test(dag_id, env, logical_date, conf)
+    failed = not run.succeeded or not run.summaries
     print(f"  {dag_id:<32} {'FAILED' if failed else 'success'} in {time.perf_counter() - began:5.1f} s")
     if failed:
-        sys.exit(f"{dag_id} failed; its log ends with:\n{(result.stdout + result.stderr)[-4000:]}")
-    return summaries
+        sys.exit(f"{dag_id} failed; its log ends with:\n{run.output[-4000:]}")
+    return run.summaries
 
 
 def environment(**overrides: str) -> dict[str, str]:
     env = {**os.environ, **overrides}
-    env.setdefault("AIRFLOW_HOME", str(REPO_ROOT / ".airflow"))
-    env.update({"AIRFLOW__CORE__DAGS_FOLDER": str(REPO_ROOT / "dags"), "AIRFLOW__CORE__LOAD_EXAMPLES": "False"})
-    return env
+    return airflow.airflow_env(Path(env.get("AIRFLOW_HOME", REPO_ROOT / ".airflow")), **overrides)
 
 
 def loop() -> None:
     """The full production loop on the default config's example timeline: about a year of candles up to
     2024-05-20 (the end of the shipped replay)."""
-    from projects.crypto_forecast.utils import load_spec_from_config
+    from lifecycle.discovery import load_project
 
     env = environment()
-    example = load_spec_from_config().example
+    example = load_project("crypto_forecast").spec().example
     train_end, loop_end = example.train_end, example.end
     print("crypto_forecast: the full loop through Airflow (embedded defaults)")
     data = dags_test("crypto_forecast_data_wf", loop_end, {"start": example.data_start, "end": loop_end}, env)[-1]
-    print(
-        f"    {data['rows_written']} rows written, {data['rows_unchanged']} unchanged, {data['gaps']} gaps, "
-        f"source {data['source']}"
-    )
+    for market, loaded in data["partitions"].items():
+        print(f"    {market}: {loaded['rows']} candles from {loaded['source']}, {loaded['gaps']} gaps")
+    print(f"    {data['rows_written']} rows written, {data['rows_unchanged']} unchanged")
     train = dags_test("crypto_forecast_train_wf", train_end, {"end": train_end, "reason": "demo"}, env)[-1]
     _print_training(train)
     inference = dags_test("crypto_forecast_inference_wf", loop_end, {"start": train_end, "end": loop_end}, env)[-1]
     print(
-        f"    {inference['forecasts']} forecasts by v{inference['version']}, targets {inference['first_target']} .. "
-        f"{inference['last_target']}"
+        f"    {inference['forecasts']} forecasts by v{inference['version']} ({inference['serves']}), targets "
+        f"{inference['first']} .. {inference['last']}"
     )
     monitor = dags_test("crypto_forecast_monitoring_wf", loop_end, {"end": loop_end}, env)[-1]
     _print_monitoring(monitor)
@@ -120,29 +109,26 @@ def regime_change() -> None:
 
 def _print_training(summary: dict) -> None:
     metrics = summary["metrics"]
-    line = f"    v{summary['version']} ({summary['candidate']}) {summary['decision']}: {summary['reason']}"
-    print(
-        line + f"\n    test MAE challenger {metrics['challenger']['mae']:.0f}, naive {metrics['naive']['mae']:.0f}, "
-        f"skill {metrics['challenger']['skill']:+.4f}"
+    print(f"    v{summary['version']} ({summary['candidate']}, the {summary['winner']}) {summary['decision']}")
+    print(f"      {summary['reason']}")
+    scores = ", ".join(
+        f"{model} {values['mae']:.0f} (skill {values['skill']:+.4f})" for model, values in metrics.items()
     )
+    print(f"      test MAE: {scores}")
 
 
 def _print_monitoring(summary: dict) -> None:
-    ratios = ", ".join(f"{name} {value:.2f}" for name, value in summary["ratios"].items() if "mae" in name)
-    print(
-        f"    {summary['end'][:10]}: {summary['decision']:<12} retrain={summary['retrain']!s:<5} {ratios}; "
-        f"PSI {summary['drift']}"
-    )
+    live = summary["live"]
+    ratio = f"MAE / baseline's {live['ratio']:.2f}" if live.get("ratio") is not None else "no realised forecasts"
+    psi = {feature: round(value, 2) for feature, value in summary["drift"].items() if value is not None}
+    print(f"    {summary['end'][:10]}: {summary['decision']:<12} retrain={summary['retrain']!s:<5} {ratio}; PSI {psi}")
 
 
 def _reset_embedded_database(data_dir: Path) -> None:
+    from db_handler.embedded import stop
+
     if data_dir.exists():
-        subprocess.run(
-            [sys.executable, "-m", "db_handler.embedded", "stop"],
-            env={**os.environ, "EMBEDDED_PG_DIR": str(data_dir)},
-            capture_output=True,
-            cwd=REPO_ROOT,
-        )
+        stop(data_dir)
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
