@@ -9,20 +9,27 @@ import contextlib
 import io
 import time
 
-from _common import FULL_HISTORY, isolated_stack, peak_rss_mb, report
 from sqlalchemy import create_engine, text
+
+from devkit.environment import isolated_stack
+from devkit.figures import peak_rss_mb, report
+
+FULL_HISTORY = ("2017-09-26T00:00:00+00:00", "2024-05-21T00:00:00+00:00")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     repeat = parser.parse_args().repeat
-    from projects.crypto_forecast import run
+    from lifecycle import stages
+    from lifecycle.discovery import load_project
+
+    project = load_project("crypto_forecast")
 
     def stage() -> tuple[float, dict]:
         began = time.perf_counter()
         with contextlib.redirect_stdout(io.StringIO()):
-            summary = run.data(*FULL_HISTORY, source="replay")
+            summary = stages.data(project, *FULL_HISTORY, source="replay")
         return time.perf_counter() - began, summary
 
     backfills, reruns = [], []
@@ -44,7 +51,7 @@ def main() -> None:
     best = min(backfills)
     figures = {
         "rows": rows,
-        "candles": first["tables"]["raw_candles"]["written"],
+        "candles": first["tables"]["raw"]["written"],
         "backfill_first_s": round(backfills[0], 3),
         "backfill_best_s": round(best, 3),
         "rows_per_s": round(rows / best),
@@ -55,7 +62,7 @@ def main() -> None:
         "peak_rss_mb": round(peak_rss_mb()),
     }
     report(
-        "backfill of the shipped history through run.data (raw + features, PostgreSQL)",
+        "backfill of the shipped history through the data stage (raw + features, PostgreSQL)",
         [
             ("rows written (raw + features)", f"{rows:,}"),
             ("backfill, first / best of " + str(repeat), f"{backfills[0]:.2f} s / {best:.2f} s  (target <= 5 s)"),

@@ -18,7 +18,8 @@ import tempfile
 from datetime import timedelta
 from pathlib import Path
 
-from _common import REPO_ROOT, report
+from compose.paths import REPO_ROOT
+from devkit.figures import report
 
 HEAVY_IMPORTS = "import pandas, torch, mlflow, sklearn  # what a DAG file must not do\n"
 AIRFLOW = str(Path(sys.executable).parent / "airflow")

@@ -11,49 +11,48 @@ import subprocess
 import sys
 import time
 from datetime import datetime
-from typing import ClassVar
 
-from _common import FULL_HISTORY, isolated_stack, peak_rss_mb, report
+from devkit.environment import isolated_stack
+from devkit.figures import peak_rss_mb, report
 
+FULL_HISTORY = ("2017-09-26T00:00:00+00:00", "2024-05-21T00:00:00+00:00")
 CANDIDATES = {"ridge": "sklearn", "gradient_boosting": "sklearn", "gru": "torch"}
 TARGETS = {"sklearn": 60, "torch": 180}
 
 
 def measure(candidate: str) -> dict:
-    """In a child process: build the dataset, fit, score on the last 90 days."""
+    """In a child process: build the dataset, fit the candidate's defaults, score on the last 90 days."""
     import numpy as np
-    from sqlalchemy import create_engine
 
-    from projects.crypto_forecast.configs import Default, TrainConfig, model_config
-    from projects.crypto_forecast.evaluator.metrics import score_models
-    from projects.crypto_forecast.trainer.dataset import load_dataset
-    from projects.crypto_forecast.trainer.fit import fit_candidate
+    from db_handler import get_engine
+    from lifecycle.discovery import load_project
+    from lifecycle.stages.train import load_dataset
+    from projects.crypto_forecast.configs import Default, TrainConfig
 
-    class FullHistory(Default):
-        name: ClassVar[str] = "benchmark_full_history"
-        train: TrainConfig = TrainConfig(training_days=3000, validation_days=14, test_days=90)
-
-    spec = FullHistory()
+    project = load_project("crypto_forecast")
+    spec = Default(train=TrainConfig(training_days=3000, validation_days=14, test_days=90))
+    family = project.hooks.candidates[candidate]
     began = time.perf_counter()
-    with create_engine(os.environ["DATABASE_URL"]).connect() as conn:
-        frame, bounds = load_dataset(conn, "KRW-BTC", datetime.fromisoformat(FULL_HISTORY[1]), spec)
+    frame, bounds = load_dataset(get_engine(), project, "KRW-BTC", datetime.fromisoformat(FULL_HISTORY[1]), spec)
     loaded = time.perf_counter()
-    forecaster = fit_candidate(frame, spec.features.columns, model_config(candidate), spec.train.seed)
-    fitted = time.perf_counter()
+    fitted = family.fit(frame, family.params(), spec.train.seed, lambda epoch, value: None)
+    trained = time.perf_counter()
     test = (frame["split"] == "test").to_numpy()
-    predicted = forecaster.predict_log_returns(frame)[test]
-    scores = score_models(frame["close"].to_numpy()[test], frame["target_close"].to_numpy()[test], {"model": predicted})
+    predicted = np.asarray(fitted.model.predict(frame))[test]
+    model = project.hooks.score(frame.loc[test], predicted, spec)
+    naive = project.hooks.score(frame.loc[test], np.zeros(test.sum()), spec)
     return {
         "candidate": candidate,
         "train_rows": int((frame["split"] == "train").sum()),
         "test_rows": int(test.sum()),
         "load_s": round(loaded - began, 2),
-        "fit_s": round(fitted - loaded, 2),
+        "fit_s": round(trained - loaded, 2),
+        "epochs": len(fitted.epochs),
         "peak_rss_mb": round(peak_rss_mb()),
-        "test_mae": round(scores["model"]["mae"]),
-        "naive_mae": round(scores["naive"]["mae"]),
-        "skill": round(scores["model"]["skill"], 4),
-        "directional_accuracy": round(scores["model"]["directional_accuracy"], 3),
+        "test_mae": round(model["mae"]),
+        "naive_mae": round(naive["mae"]),
+        "skill": round(1 - model["mae"] / naive["mae"], 4),
+        "directional_accuracy": round(model["directional_accuracy"], 3),
         "test_window": f"{bounds.test_start:%Y-%m-%d} .. {bounds.end:%Y-%m-%d}",
         "finite": bool(np.isfinite(predicted).all()),
     }
@@ -63,11 +62,12 @@ def main() -> None:
     import contextlib
     import io
 
-    from projects.crypto_forecast import run
+    from lifecycle import stages
+    from lifecycle.discovery import load_project
 
     with isolated_stack():
         with contextlib.redirect_stdout(io.StringIO()):
-            run.data(*FULL_HISTORY, source="replay")
+            stages.data(load_project("crypto_forecast"), *FULL_HISTORY, source="replay")
         results = []
         for candidate in CANDIDATES:
             child = subprocess.run(

@@ -53,3 +53,13 @@ def _migrated_store() -> Path:
     template = Path(tempfile.mkdtemp(prefix="mlops-mlflow-template-")) / "mlflow.db"
     MlflowClient(tracking_uri=f"sqlite:///{template}").search_experiments()
     return template
+
+
+@contextmanager
+def isolated_stack() -> Iterator[str]:
+    """This process isolated, with a throwaway schema as DATABASE_URL and a temporary MLflow store; yields the URL."""
+    from devkit.databases import throwaway_schema
+
+    with throwaway_schema("bench") as url, temporary_mlflow():
+        os.environ["DATABASE_URL"] = url
+        yield url

@@ -174,6 +174,11 @@ class Project:
     def migrations(self) -> Path:
         return self.folder / "migrations"
 
+    @property
+    def package(self) -> str:
+        """The project's Python package, e.g. projects.crypto_forecast (its models carry its code)."""
+        return f"{self.folder.parent.name}.{self.folder.name}"
+
     def spec(self, config: "str | ConfigSet" = "default") -> ConfigSet:
         """The config set called `config` with its defaults (a ConfigSet instance is used as it is)."""
         if isinstance(config, ConfigSet):

@@ -15,6 +15,7 @@ A retried step returns what its first try decided and changes nothing.
 
 import json
 import logging
+import sys
 from datetime import datetime
 from typing import Any
 
@@ -24,7 +25,7 @@ from sqlalchemy import Engine
 
 from compose.config import ConfigSet
 from db_handler.runs import training_alive, training_ended, training_started
-from lifecycle import plots, search
+from lifecycle import models, plots, search
 from lifecycle.contract import Candidate, NotEnoughData, Project, SplitBounds
 from lifecycle.reads import newest, read_dataset
 from lifecycle.records import project_engine, stage_run, utc
@@ -172,10 +173,7 @@ def trial(
         params={**result["params"], **{f"selected_{key}": value for key, value in fitted.settings.items()}},
         metrics={f"{split}_{name}": value for split, values in scores.items() for name, value in values.items()},
         epochs=fitted.epochs,
-        model=fitted.model,
-        output=project.output,
-        example=_input_example(frame, fitted.model),
-        model_requirements=tracking.requirements(*family.requirements),
+        model=_to_log(project, family, frame, fitted),
         log_extras=lambda: plots.log_fit_plots(project, frame, predicted, fitted.epochs, candidate),
     )
     if study is not None:
@@ -377,10 +375,7 @@ def _refit(engine, project: Project, spec: ConfigSet, prepared: dict, chosen: di
         params=params.model_dump(mode="json"),
         metrics={},
         epochs=fitted.epochs,
-        model=fitted.model,
-        output=project.output,
-        example=_input_example(frame, fitted.model),
-        model_requirements=tracking.requirements(*family.requirements),
+        model=_to_log(project, family, frame, fitted),
     )
 
 
@@ -416,10 +411,12 @@ def _score(
     return project.hooks.score(frame.loc[rows], predicted[rows], spec)
 
 
-def _input_example(frame: pd.DataFrame, model) -> pd.DataFrame:
-    """The last window + 2 complete rows of the model's inputs: enough for a windowed model to forecast."""
-    complete = frame[model.inputs].dropna()
-    return complete.tail(getattr(model, "window", 1) + 2).reset_index(drop=True)
+def _to_log(project: Project, family: Candidate, frame: pd.DataFrame, fitted) -> tracking.ModelToLog:
+    """The fitted model as a child run logs it: its example is the last window + 2 complete rows of its inputs
+    (enough for a windowed model to forecast); its code is the project's package and the platform's models."""
+    example = frame[fitted.model.inputs].dropna().tail(fitted.model.window + 2).reset_index(drop=True)
+    code = (sys.modules[project.package], models)
+    return tracking.ModelToLog(fitted.model, project.output, example, tracking.requirements(*family.requirements), code)
 
 
 def _trials(spec: ConfigSet, candidate: str) -> int:

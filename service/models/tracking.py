@@ -1,14 +1,14 @@
 """MLflow bookkeeping of a training: the parent run, one child run per trial, the logged models.
 
-Logged models carry their own code: the project's package and this wrapper are pickled by value (cloudpickle),
+Logged models carry their own code: the modules the caller names and this wrapper are pickled by value (cloudpickle),
 so `mlflow.pyfunc.load_model` works in a fresh environment built from the model's own requirements.txt, outside
 this repository (`mlflow models serve` included). Requirements are the libraries the model needs, no more.
 """
 
 import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 from types import ModuleType
@@ -18,7 +18,6 @@ import cloudpickle
 import pandas as pd
 
 from compose.settings import REPO_ROOT
-from lifecycle import models
 from service.models import pyfunc
 from service.models.mlflow_client import configure_mlflow, mlflow_call, project_experiment_id
 
@@ -76,6 +75,18 @@ def open_parent_run(
     return parent.info.run_id
 
 
+@dataclass(frozen=True)
+class ModelToLog:
+    """A child run's model: the fitted object, its output column, an input example, its pip requirements, and the
+    modules whose code it carries (pickled by value, so it loads without them installed)."""
+
+    model: Any
+    output: str
+    example: pd.DataFrame
+    requirements: list[str]
+    code: tuple[ModuleType, ...]
+
+
 def log_child_run(
     project: str,
     parent_run_id: str,
@@ -84,10 +95,7 @@ def log_child_run(
     params: dict[str, Any],
     metrics: dict[str, float],
     epochs: list[dict[str, float]],
-    model: Any,
-    output: str,
-    example: pd.DataFrame,
-    model_requirements: list[str],
+    model: ModelToLog,
     log_extras: Callable[[], None] | None = None,
 ) -> dict[str, str]:
     """One fit as a child run: params, metrics ("validation_mae", ...), a metric per epoch (the learning curve),
@@ -96,7 +104,7 @@ def log_child_run(
     import mlflow
     from mlflow.models import infer_signature
 
-    wrapped = pyfunc.ProjectModel(model, output)
+    wrapped = pyfunc.ProjectModel(model.model, model.output)
     with mlflow_call(f"a child run of {parent_run_id}"):
         configure_mlflow()
         with mlflow.start_run(
@@ -108,13 +116,13 @@ def log_child_run(
                 mlflow.log_metrics(values, step=step)
             if log_extras is not None:
                 log_extras()
-            with _code_by_value(sys.modules[f"projects.{project}"], pyfunc, models):
+            with _code_by_value(pyfunc, *model.code):
                 info = mlflow.pyfunc.log_model(
                     name="model",
                     python_model=wrapped,
-                    input_example=example,
-                    pip_requirements=model_requirements,
-                    signature=infer_signature(example, wrapped.predict(None, example)),
+                    input_example=model.example,
+                    pip_requirements=model.requirements,
+                    signature=infer_signature(model.example, wrapped.predict(None, model.example)),
                 )
     return {"run_id": child.info.run_id, "model_uri": info.model_uri}
 

@@ -7,7 +7,7 @@ from sklearn.dummy import DummyRegressor
 from sqlalchemy import select
 
 from db_handler.tables import model_events
-from lifecycle import stages
+from lifecycle import models, stages
 from lifecycle.models import SklearnModel
 from lifecycle.records import utc
 from lifecycle.stages.train import load_dataset
@@ -41,10 +41,7 @@ def constant_model(prepared: dict, log_return: float) -> dict:
         {},
         {},
         [],
-        model,
-        PROJECT.output,
-        example,
-        tracking.requirements(),
+        tracking.ModelToLog(model, PROJECT.output, example, tracking.requirements(), (models,)),
     )
     return {
         "partition": "KRW-BTC",

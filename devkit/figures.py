@@ -1,0 +1,17 @@
+"""How benchmarks report: a short table for people, then one JSON line for machines; and the peak memory."""
+
+import json
+import resource
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far, in MB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def report(title: str, rows: list[tuple[str, str]], figures: dict) -> None:
+    print(f"\n{title}")
+    width = max(len(label) for label, _ in rows)
+    for label, value in rows:
+        print(f"  {label:<{width}}  {value}")
+    print(json.dumps(figures, default=str))
