@@ -172,4 +172,12 @@ class Smoke(Default):
     )
 
 
-CONFIG_SETS = config.config_sets(Default, CalmRegime, LiveShadow, Smoke)
+class TwoMarkets(Smoke):
+    """Smoke on two markets: adding a market is one line (`markets`), then a backfill of its candles. The replay
+    holds KRW-BTC only, so KRW-ETH comes from Upbit or a CSV (`--source`)."""
+
+    name: ClassVar[str] = "two_markets"
+    data: DataConfig = DataConfig(markets=("KRW-BTC", "KRW-ETH"))
+
+
+CONFIG_SETS = config.config_sets(Default, CalmRegime, LiveShadow, Smoke, TwoMarkets)

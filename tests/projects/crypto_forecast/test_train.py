@@ -2,19 +2,17 @@
 
 import mlflow
 import numpy as np
-import pandas as pd
-from sklearn.dummy import DummyRegressor
 from sqlalchemy import select
 
 from db_handler.tables import model_events
-from lifecycle import models, stages
-from lifecycle.models import SklearnModel
+from devkit.models import log_constant
+from lifecycle import stages
 from lifecycle.records import utc
 from lifecycle.stages.train import load_dataset
 from projects.crypto_forecast.configs import GRUModel, RidgeModel
 from projects.crypto_forecast.core.candidates import FEATURES, fit_gru, fit_ridge
 from projects.crypto_forecast.run import PROJECT
-from service.models import registry, roles, tracking
+from service.models import registry, roles
 from service.models.mlflow_client import configure_mlflow
 
 from .conftest import FAST, MODEL, TRAIN_END
@@ -29,20 +27,7 @@ def events(engine) -> list[dict]:
 
 def constant_model(prepared: dict, log_return: float) -> dict:
     """A trial result for a real logged model that forecasts `log_return` every hour, as a trial logs it."""
-    model = SklearnModel(
-        FEATURES, DummyRegressor(strategy="constant", constant=log_return).fit([[0] * len(FEATURES)], [0])
-    )
-    example = pd.DataFrame([[0.0] * len(FEATURES)], columns=FEATURES)
-    logged = tracking.log_child_run(
-        "crypto_forecast",
-        prepared["parent_run_id"],
-        f"constant {log_return}",
-        {},
-        {},
-        {},
-        [],
-        tracking.ModelToLog(model, PROJECT.output, example, tracking.requirements(), (models,)),
-    )
+    logged = log_constant(PROJECT, FEATURES, log_return, prepared["parent_run_id"])
     return {
         "partition": "KRW-BTC",
         "candidate": f"constant_{log_return}",
