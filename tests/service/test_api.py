@@ -233,7 +233,7 @@ def test_predict_serves_the_champion_never_the_shadow(client, served):
     with get_engine().connect() as conn:
         rows = read_features(conn, project.tables, MARKET, start, start + timedelta(hours=6), columns)
         stored = read_predictions(
-            conn, project.tables, MARKET, start, start + timedelta(hours=8), {"champion": "1", "shadow": "2"}
+            conn, project.tables, MARKET, start, start + timedelta(hours=8), [("champion", "1"), ("shadow", "2")]
         )
     by_role = {
         role: stored.loc[stored["role"] == role, "predicted_log_return"].tolist()[:6] for role in ("champion", "shadow")

@@ -28,4 +28,4 @@ def outcomes(known: KnownProject, models: PartitionModels) -> dict[str, pd.DataF
             conn, project, partition, start, end, models.champion, models.shadow, known.spec
         )
     by_role = {role: realised.loc[realised["role"] == role] for role in ROLES}
-    return {role: project.hooks.display(rows) for role, rows in by_role.items() if len(rows)}
+    return {role: project.display(rows) for role, rows in by_role.items() if len(rows)}
