@@ -125,10 +125,12 @@ class Tables:
         return sorted(self.metadata.tables)
 
 
-@dataclass(frozen=True)
-class Hooks:
-    """The project's lifecycle steps, each a pure function (frames and plain values in and out). The last three
-    may be left out when the project's rows allow the platform's default (see Project)."""
+class Hooks(Protocol):
+    """The project's lifecycle steps: its `core` package provides them by these names, each a pure function
+    (frames and plain values in and out), and run.py hands the package over (`hooks=core`).
+
+    It may also provide `label`, `realise` and `display`; without them the platform's defaults apply (see
+    Project.label, Project.realise, Project.display)."""
 
     # data: rows of one partition from the source, checked (raise DataError naming partition, time, column)
     load: Callable[[Batch], pd.DataFrame]
@@ -145,13 +147,6 @@ class Hooks:
     plots: Callable[[pd.DataFrame], dict[str, Any]]
     # model output for feature rows -> rows of the predictions table (its own columns, without lineage)
     prediction_rows: Callable[[pd.DataFrame, Any, ConfigSet], pd.DataFrame]
-    # features + truth columns -> the same rows with `target` and `label_time` (and what `score` reads)
-    label: Callable[[pd.DataFrame, ConfigSet], pd.DataFrame] | None = None
-    # forecasts (predictions rows, the model output also as `predicted`) + raw rows of the same window -> the
-    # forecasts with the columns `label` gives joined BY KEY from the outcomes (target NaN until it is known)
-    realise: Callable[[pd.DataFrame, pd.DataFrame, ConfigSet], pd.DataFrame] | None = None
-    # realised rows (with `predicted`) -> time, predicted, actual on a scale people read, for the dashboard
-    display: Callable[[pd.DataFrame], pd.DataFrame] | None = None
 
 
 @dataclass(frozen=True)
@@ -198,26 +193,29 @@ class Project:
         return f"{self.name}_{kind}_wf"
 
     def label(self, frame: pd.DataFrame, spec: ConfigSet) -> pd.DataFrame:
-        """The project's `label` hook; by default the one truth column is the target, known at the row's time."""
-        if self.hooks.label:
-            return self.hooks.label(frame, spec)
+        """The project's `label` hook (features + truth columns -> the same rows with `target` and `label_time`, and
+        what `score` reads); by default the one truth column is the target, known at the row's time."""
+        if hook := getattr(self.hooks, "label", None):
+            return hook(frame, spec)
         [truth] = self.tables.truth
         return frame.assign(target=frame[truth].astype(float), label_time=frame[self.tables.time])
 
     def realise(self, forecasts: pd.DataFrame, raw: pd.DataFrame, spec: ConfigSet) -> pd.DataFrame:
-        """The project's `realise` hook; by default forecasts join the raw rows on the key columns they share,
-        and their one truth column is the target."""
-        if self.hooks.realise:
-            return self.hooks.realise(forecasts, raw, spec)
+        """The project's `realise` hook (forecasts, with the model output also as `predicted`, + raw rows of the same
+        window -> the forecasts with the columns `label` gives, joined BY KEY from the outcomes, target NaN until
+        known); by default forecasts join the raw rows on the key columns they share, the truth column the target."""
+        if hook := getattr(self.hooks, "realise", None):
+            return hook(forecasts, raw, spec)
         [truth] = self.tables.truth
         keys = [c.name for c in self.tables.raw.primary_key.columns if c.name in forecasts.columns]
         joined = forecasts.merge(raw[[*keys, truth]], on=keys, how="left")
         return joined.assign(target=joined[truth].astype(float))
 
     def display(self, realised: pd.DataFrame) -> pd.DataFrame:
-        """The project's `display` hook; by default the mean forecast and outcome per prediction time."""
-        if self.hooks.display:
-            return self.hooks.display(realised)
+        """The project's `display` hook (realised rows -> time, predicted, actual on a scale people read, for the
+        dashboard); by default the mean forecast and outcome per prediction time."""
+        if hook := getattr(self.hooks, "display", None):
+            return hook(realised)
         by_time = realised.groupby(self.tables.prediction_time)
         means = by_time.agg(predicted=("predicted", "mean"), actual=("target", "mean"))
         return means.reset_index().rename(columns={self.tables.prediction_time: "time"})

@@ -4,7 +4,7 @@ JSON summary a stage prints (what DAG logs and scripts read)."""
 import json
 import math
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -32,6 +32,13 @@ def json_safe(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
+
+
+def per_partition(project: Project, spec, partition: str | None, run: Callable[[str], dict]) -> dict[str, Any]:
+    """`run(partition)` for the one partition asked for, or for each of the config set's: one summary as it is,
+    several by partition."""
+    summaries = {name: run(name) for name in ([partition] if partition else project.partitions_of(spec))}
+    return next(iter(summaries.values())) if len(summaries) == 1 else {"partitions": summaries}
 
 
 def project_engine(project: Project) -> Engine:

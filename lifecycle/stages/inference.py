@@ -18,7 +18,7 @@ from compose.config import ConfigSet
 from db_handler import upsert
 from lifecycle.contract import DataError, Project
 from lifecycle.reads import newest, read_dataset
-from lifecycle.records import project_engine, stage_run, utc
+from lifecycle.records import per_partition, project_engine, stage_run, utc
 from messenger.delivery import notify
 from messenger.links import airflow_run_url
 from messenger.messages import no_champion_alert
@@ -40,11 +40,9 @@ def inference(
     """Forecasts for the feature rows in [start, end) of every partition (or one). Without an interval (a bare
     trigger): the newest stored feature row."""
     spec = project.spec(config)
-    summaries = {
-        name: predict_partition(project, name, start, end, spec, run_id, dag_id)
-        for name in ([partition] if partition else project.partitions_of(spec))
-    }
-    return next(iter(summaries.values())) if len(summaries) == 1 else {"partitions": summaries}
+    return per_partition(
+        project, spec, partition, lambda name: predict_partition(project, name, start, end, spec, run_id, dag_id)
+    )
 
 
 def predict_partition(

@@ -18,7 +18,7 @@ from compose.config import ConfigSet
 from db_handler import upsert
 from lifecycle.contract import DataError, Project
 from lifecycle.reads import newest, read_features, read_predictions, read_raw
-from lifecycle.records import json_safe, project_engine, stage_run, utc
+from lifecycle.records import json_safe, per_partition, project_engine, stage_run, utc
 from messenger.delivery import notify
 from messenger.links import airflow_run_url, mlflow_model_url
 from messenger.messages import monitoring_alert, shadow_alert
@@ -40,11 +40,9 @@ def monitor(
 ) -> dict[str, Any]:
     """Monitor the windows ending at `end` (default: after the newest stored row) for every partition (or one)."""
     spec = project.spec(config)
-    summaries = {
-        name: check_partition(project, name, end, spec, run_id, dag_id)
-        for name in ([partition] if partition else project.partitions_of(spec))
-    }
-    return next(iter(summaries.values())) if len(summaries) == 1 else {"partitions": summaries}
+    return per_partition(
+        project, spec, partition, lambda name: check_partition(project, name, end, spec, run_id, dag_id)
+    )
 
 
 def check_partition(

@@ -28,7 +28,7 @@ from db_handler.runs import training_alive, training_ended, training_started
 from lifecycle import models, plots, search
 from lifecycle.contract import Candidate, NotEnoughData, Project, SplitBounds
 from lifecycle.reads import newest, read_dataset
-from lifecycle.records import project_engine, stage_run, utc
+from lifecycle.records import per_partition, project_engine, stage_run, utc
 from service.models import gate as gate_rules
 from service.models import registry, tracking
 from service.models.decisions import RecordedDecision, mark_registered, read_decision, record_decision
@@ -50,15 +50,15 @@ def train(
 ) -> dict[str, Any]:
     """Every step for every partition (or one) in this process; one summary line per partition."""
     spec = project.spec(config)
-    summaries = {}
-    for name in [partition] if partition else project.partitions_of(spec):
+
+    def every_step(name: str) -> dict[str, Any]:
         prepared = prepare(project, name, end, reason, config, run_id, quiet=True)
         results = [
             trial(project, prepared, candidate, number, config, quiet=True) for candidate, number in plan(prepared)
         ]
-        gated = gate(project, prepared, results, config, quiet=True)
-        summaries[name] = register(project, gated, config)
-    return next(iter(summaries.values())) if len(summaries) == 1 else {"partitions": summaries}
+        return register(project, gate(project, prepared, results, config, quiet=True), config)
+
+    return per_partition(project, spec, partition, every_step)
 
 
 def prepare(

@@ -14,9 +14,9 @@ from datetime import timedelta
 from pathlib import Path
 
 from lifecycle.cli import run_cli
-from lifecycle.contract import Hooks, Project, Tables
+from lifecycle.contract import Project, Tables
+from projects.crypto_forecast import core
 from projects.crypto_forecast.configs import CONFIG_SETS
-from projects.crypto_forecast.core import candidates, dataset, evaluate, features, load, monitor, predict, validate
 from projects.crypto_forecast.utils import tables
 
 PROJECT = Project(
@@ -35,20 +35,7 @@ PROJECT = Project(
         truth=("close",),
         partition="market",
     ),
-    hooks=Hooks(
-        load=load.load,
-        validate=validate.validate,
-        features=features.features,
-        label=dataset.label,
-        split=dataset.split,
-        candidates=candidates.CANDIDATES,
-        baseline=candidates.BASELINE,
-        score=evaluate.score,
-        plots=evaluate.plots,
-        prediction_rows=predict.prediction_rows,
-        realise=monitor.realise,
-        display=monitor.display,
-    ),
+    hooks=core,
     output="predicted_log_return",
     cadence=timedelta(hours=1),
     partitions=lambda spec: spec.data.markets,

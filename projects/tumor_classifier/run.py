@@ -6,9 +6,9 @@ from datetime import timedelta
 from pathlib import Path
 
 from lifecycle.cli import run_cli
-from lifecycle.contract import Hooks, Project
+from lifecycle.contract import Project
+from projects.tumor_classifier import core
 from projects.tumor_classifier.configs import CONFIG_SETS
-from projects.tumor_classifier.core import candidates, dataset, evaluate, features, load, predict
 from projects.tumor_classifier.utils import tables
 
 PROJECT = Project(
@@ -17,17 +17,7 @@ PROJECT = Project(
     config_sets=CONFIG_SETS,
     folder=Path(__file__).resolve().parent,
     tables=tables.TABLES,
-    hooks=Hooks(
-        load=load.load,
-        validate=load.validate,
-        features=features.features,
-        split=dataset.split,
-        candidates=candidates.CANDIDATES,
-        baseline=candidates.BASELINE,
-        score=evaluate.score,
-        plots=evaluate.plots,
-        prediction_rows=predict.prediction_rows,
-    ),
+    hooks=core,
     output="probability_malignant",
     cadence=timedelta(days=1),
 )

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from compose.paths import REPO_ROOT
 from db_handler import migrate
 from lifecycle import stages
-from lifecycle.contract import Project
+from lifecycle.contract import Hooks, Project
 from lifecycle.discovery import KINDS, dag_files, discover, load_project
 from lifecycle.records import utc
 from lifecycle.stages.monitor import realised_forecasts
@@ -44,6 +44,9 @@ def test_layout_and_declaration(name):
         assert path.is_file() and kind in KINDS
     assert project.tables.names and all(table.startswith(f"{name}_") for table in project.tables.names)
     hooks = project.hooks
+    for name, declared in Hooks.__annotations__.items():  # the core package provides every hook of the contract
+        assert hasattr(hooks, name), f"core/__init__.py does not provide {name}"
+        assert callable(getattr(hooks, name)) or name in ("candidates", "baseline"), name
     assert hooks.candidates and hooks.baseline.name not in hooks.candidates
     for spec in map(project.spec, project.config_sets):
         assert set(spec.train.candidates) <= set(hooks.candidates), spec.name

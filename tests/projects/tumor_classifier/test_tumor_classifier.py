@@ -2,6 +2,7 @@
 
 import dataclasses
 import re
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -105,7 +106,10 @@ def test_an_all_benign_classifier_cannot_become_champion(database, mlflow_store)
     benign = Candidate(
         "all_benign", PROJECT.hooks.baseline.params, lambda f, p, s, r: Fitted(ConstantModel(FEATURES, 0.01))
     )
-    project = dataclasses.replace(PROJECT, hooks=dataclasses.replace(PROJECT.hooks, candidates={"all_benign": benign}))
+    hooks = SimpleNamespace(**{name: getattr(PROJECT.hooks, name) for name in PROJECT.hooks.__all__})
+    project = dataclasses.replace(
+        PROJECT, hooks=SimpleNamespace(**{**vars(hooks), "candidates": {"all_benign": benign}})
+    )
     spec = PROJECT.spec("smoke")
     spec = spec.model_copy(update={"train": spec.train.model_copy(update={"candidates": ("all_benign",)})})
     stages.data(project, "2024-01-01", "2024-01-12")
