@@ -6,7 +6,7 @@ setup:          ## .venv + Airflow metadata (safe to re-run)
 demo: setup     ## the main job: the full loop through real Airflow DAG runs on the embedded defaults
 	.venv/bin/python scripts/demo.py loop
 
-test: setup     ## the test suite
+test: setup lint  ## ruff, then the test suite
 	scripts/test.sh
 
 lint: setup     ## ruff: formatting and lint rules (pyproject.toml)

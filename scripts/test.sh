@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs the test suite (arguments go to pytest). Tests use their own schema on TEST_DATABASE_URL
-# (default: database `test` on 127.0.0.1:5432) and temporary homes for Airflow and MLflow.
+# Runs the test suite (arguments go to pytest). Tests make their own schemas on TEST_DATABASE_URL when it is set,
+# else on an embedded PostgreSQL started for the session; Airflow and MLflow get temporary homes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
