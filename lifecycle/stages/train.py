@@ -105,7 +105,7 @@ def prepare(
             reuse_for=run.run_id,
         )
         trials = {candidate: _trials(spec, candidate) for candidate in spec.train.candidates}
-        for candidate in (name for name, count in trials.items() if count > 1):
+        for candidate in (family for family, count in trials.items() if count > 1):
             study = search.study_name(project.name, partition, candidate, parent_run_id)
             search.open_study(study, _candidate(project, candidate).params, spec.train)
         run.summary = {
