@@ -19,6 +19,7 @@ from db_handler import upsert
 from lifecycle.contract import DataError, Project
 from lifecycle.reads import newest, read_features, read_predictions, read_raw
 from lifecycle.records import json_safe, per_partition, project_engine, stage_run, utc
+from lifecycle.stages.train import skill
 from messenger.delivery import notify
 from messenger.links import airflow_run_url, mlflow_model_url
 from messenger.messages import monitoring_alert, shadow_alert
@@ -150,12 +151,15 @@ def check_partition(
     return run.summary
 
 
-def live_scores(project: Project, realised: pd.DataFrame, spec: ConfigSet, roles: tuple[str, str]) -> tuple[dict, int]:
-    """Metrics of both `roles` on the rows both forecast and whose outcome is known, and the ratio of the first's
-    selection metric to the second's (above 1: the first is worse, whichever way the metric points)."""
+def live_scores(project: Project, realised: pd.DataFrame, spec: ConfigSet, roles: tuple[str, ...]) -> tuple[dict, int]:
+    """Metrics of each of `roles` on the rows all of them forecast and whose outcome is known, each with its skill
+    against the baseline's on those rows, and the ratio of the first's selection metric to the second's (above 1:
+    the first is worse, whichever way the metric points)."""
     keys = _forecast_key(project)
     by_role = {role: realised.loc[realised["role"] == role].set_index(keys) for role in roles}
-    common = by_role[roles[0]].index.intersection(by_role[roles[1]].index)
+    common = by_role[roles[0]].index
+    for rows in by_role.values():
+        common = common.intersection(rows.index)
     if common.empty:
         return {}, 0
     scores = {
@@ -164,6 +168,8 @@ def live_scores(project: Project, realised: pd.DataFrame, spec: ConfigSet, roles
         )
         for role, rows in by_role.items()
     }
+    if "baseline" in scores:
+        scores = {role: {**values, "skill": skill(values, scores["baseline"], spec)} for role, values in scores.items()}
     metric = spec.train.selection_metric
     first, second = scores[roles[0]][metric], scores[roles[1]][metric]
     ratio = (
@@ -216,7 +222,8 @@ def _judge_shadow(engine, project, partition, end, champion, shadow, spec, run_i
     start = end - timedelta(hours=policy.live_hours)
     with engine.connect() as conn:
         realised, _ = realised_forecasts(conn, project, partition, start, end, champion, shadow, spec)
-    live, rows = live_scores(project, realised, spec, ("shadow", "champion"))
+    with_baseline = ("baseline",) if (realised["role"] == "baseline").any() else ()  # a hand-made champion may lack one
+    live, rows = live_scores(project, realised, spec, ("shadow", "champion", *with_baseline))
     result = {"version": str(shadow.version), "rows": rows, **json_safe(live)}
     times = realised.loc[realised["role"] == "shadow", project.tables.prediction_time]
     covered = (times.max() - times.min() + project.cadence) if len(times) else timedelta(0)
