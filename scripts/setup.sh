@@ -14,10 +14,11 @@ else
   "$python_bin" -m venv .venv
 fi
 
-# pip's output, a line per package: each one collected (with its download size), then the install.
+# pip's output, a line per package: each one collected from an index or a local file (with its download size),
+# then the install.
 progress() {
-  awk '/^Collecting / { printf "  [%d] %s\n", ++n, $2 }
-       /^  Downloading / { printf "        downloading %s %s\n", $3, $4 }
+  awk '/^(Collecting|Processing) / { name = $2; sub(/.*\//, "", name); printf "  [%d] %s\n", ++n, name }
+       /^  Downloading / { size = $3 " " $4; gsub(/[()]/, "", size); printf "        downloading %s\n", size }
        /^Installing collected packages/ { print "  installing (the longest step: a minute or more) ..." }
        /^Successfully installed/ { print "  installed" }
        /^ERROR/ { print }
