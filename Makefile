@@ -1,4 +1,4 @@
-.PHONY: setup demo regime-change test lint airflow-ui mlflow-ui api stack-check compose-check
+.PHONY: setup demo regime-change test test-offline check-models lint airflow-ui mlflow-ui api stack-check compose-check
 
 setup:          ## .venv + Airflow metadata (safe to re-run)
 	scripts/setup.sh
@@ -8,6 +8,12 @@ demo: setup     ## the main job: the full loop through real Airflow DAG runs on 
 
 test: setup lint  ## ruff, then the test suite
 	scripts/test.sh
+
+test-offline: setup  ## a slice of the tests in a network namespace of its own: no PostgreSQL server, no network (root)
+	scripts/test_offline.sh
+
+check-models: setup  ## logged models load and serve outside the repository, in clean virtualenvs (minutes)
+	.venv/bin/python scripts/check_model_portability.py
 
 lint: setup     ## ruff: formatting and lint rules (pyproject.toml)
 	.venv/bin/ruff format --check .

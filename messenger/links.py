@@ -14,15 +14,18 @@ def airflow_run_url(dag_id: str, run_id: str) -> str:
 
 
 def mlflow_model_url(model_name: str, version: str | None) -> str | None:
-    """The MLflow UI page of a model version, when MLflow is a server people can open (not a local file)."""
+    """The MLflow UI page of a model version (of the registered model, its versions and aliases, without one),
+    when MLflow is a server people can open (not a local file)."""
     settings = get_settings()
     uri = settings.mlflow_public_url or settings.mlflow_tracking_uri
-    if not uri.startswith(("http://", "https://")) or version is None:
+    if not uri.startswith(("http://", "https://")):
         return None
-    return f"{uri.rstrip('/')}/#/models/{quote(model_name, safe='')}/versions/{quote(str(version), safe='')}"
+    page = f"{uri.rstrip('/')}/#/models/{quote(model_name, safe='')}"
+    return page if version is None else f"{page}/versions/{quote(str(version), safe='')}"
 
 
-def dashboard_url(project: str) -> str | None:
-    """The service's dashboard page of a project, when its public URL is set."""
-    base = get_settings().dashboard_public_url
-    return f"{base.rstrip('/')}/dashboard/{quote(project, safe='')}" if base else None
+def dashboard_url(project: str) -> str:
+    """The service's dashboard page of a project (unset public URL: the service on this machine, `make api`)."""
+    settings = get_settings()
+    base = (settings.dashboard_public_url or f"http://localhost:{settings.api_port}").rstrip("/")
+    return f"{base}/dashboard/{quote(project, safe='')}"

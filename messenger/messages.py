@@ -3,6 +3,7 @@
 import math
 from typing import Any
 
+from messenger import links
 from messenger.model import Alert
 
 SEVERITY_ICONS = {"info": ":information_source:", "warning": ":warning:", "alert": ":rotating_light:"}
@@ -20,7 +21,8 @@ def monitoring_alert(
     run_id: str,
     retrain: bool,
 ) -> Alert:
-    """Decay or drift of a champion: each metric against its limit, the three most drifted features, links.
+    """Decay or drift of a champion: each metric against its limit, the three most drifted features, links to the
+    Airflow run, the MLflow model and the project's dashboard.
 
     `scope` is what is monitored (a market, a data stream); `drift` maps feature -> {psi, ks_pvalue, ...}."""
     fields = {name: f"{value:.3g} (limit {limit:.3g})" for name, (value, limit) in metrics.items()}
@@ -43,7 +45,11 @@ def monitoring_alert(
         dedup_key=f"monitoring:{scope}:{run_id}:{decision}",
         fields=fields,
         lines=lines,
-        links=_links(airflow_run_url=airflow_run_url, mlflow_model_url=mlflow_model_url),
+        links=_links(
+            airflow_run_url=airflow_run_url,
+            mlflow_model_url=mlflow_model_url,
+            dashboard_url=links.dashboard_url(project),
+        ),
     )
 
 
@@ -57,7 +63,11 @@ def no_champion_alert(project: str, model_name: str, period: str, airflow_run_ur
         dedup_key=f"no_champion:{model_name}:{period}",
         fields={"model": model_name},
         lines=["Run the train workflow; a version becomes champion only through its gate."],
-        links=_links(airflow_run_url=airflow_run_url),
+        links=_links(
+            airflow_run_url=airflow_run_url,
+            mlflow_model_url=links.mlflow_model_url(model_name, None),
+            dashboard_url=links.dashboard_url(project),
+        ),
     )
 
 
@@ -75,7 +85,11 @@ def shadow_alert(
         dedup_key=f"shadow:{model_name}:{version}:{action}",
         fields={"model": model_name, "version": version},
         lines=[reason],
-        links=_links(airflow_run_url=airflow_run_url),
+        links=_links(
+            airflow_run_url=airflow_run_url,
+            mlflow_model_url=links.mlflow_model_url(model_name, version),
+            dashboard_url=links.dashboard_url(project),
+        ),
     )
 
 
@@ -122,5 +136,5 @@ def plain_text(alert: Alert) -> str:
 
 
 def _links(**urls: str | None) -> dict[str, str]:
-    labels = {"airflow_run_url": "Airflow run", "mlflow_model_url": "MLflow model"}
+    labels = {"airflow_run_url": "Airflow run", "mlflow_model_url": "MLflow model", "dashboard_url": "Dashboard"}
     return {labels[name]: url for name, url in urls.items() if url}

@@ -2,6 +2,7 @@
 into the features table. Every partition is loaded and checked before anything is written, then all writes
 happen in one transaction: a bad row anywhere leaves the tables as they were."""
 
+import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -13,6 +14,8 @@ from db_handler import UpsertResult, transaction, upsert
 from lifecycle.contract import Batch, DataError, Project
 from lifecycle.reads import newest, read_raw
 from lifecycle.records import project_engine, stage_run, utc
+
+log = logging.getLogger(__name__)
 
 
 def data(
@@ -37,7 +40,7 @@ def data(
     start, end = _interval(engine, project, partitions, start, end, now)
     with stage_run(engine, project, "data", run_id, start, end) as run:
         batches = [Batch(name, start, end, spec, {**options, "catch_up": catch_up}) for name in partitions]
-        loaded = [(batch, project.hooks.validate(project.hooks.load(batch), batch)) for batch in batches]
+        loaded = [(batch, _loaded(project, batch)) for batch in batches]
         with transaction(engine) as conn:
             raw = sum((_store_raw(conn, project, batch, rows) for batch, rows in loaded), UpsertResult(0, 0))
             features = sum((_store_features(conn, project, batch) for batch, _ in loaded), UpsertResult(0, 0))
@@ -73,13 +76,24 @@ def _floor(moment: datetime, step: timedelta) -> datetime:
     return epoch + ((utc(moment) - epoch) // step) * step
 
 
+def _loaded(project: Project, batch: Batch) -> pd.DataFrame:
+    rows = project.hooks.validate(project.hooks.load(batch), batch)
+    span = f"[{batch.start:%Y-%m-%d %H:%M}, {batch.end:%Y-%m-%d %H:%M}) UTC"
+    log.info("%s %s: %d rows loaded and checked for %s", project.name, batch.partition, len(rows), span)
+    return rows
+
+
 def _store_raw(conn: Connection, project: Project, batch: Batch, rows: pd.DataFrame) -> UpsertResult:
     tables = project.tables
     rows = rows.assign(**({tables.partition: batch.partition} if tables.partition else {}))
     if "ingested_at" in tables.raw.c:
         rows = rows.assign(ingested_at=datetime.now(UTC))
     key = [column.name for column in tables.raw.primary_key.columns]
-    return upsert(conn, tables.raw, rows, key=key, touch=("ingested_at",))
+    result = upsert(conn, tables.raw, rows, key=key, touch=("ingested_at",))
+    log.info(
+        "%s %s: raw rows %d written, %d unchanged", project.name, batch.partition, result.written, result.unchanged
+    )
+    return result
 
 
 def _store_features(conn: Connection, project: Project, batch: Batch) -> UpsertResult:
@@ -101,4 +115,8 @@ def _store_features(conn: Connection, project: Project, batch: Batch) -> UpsertR
     extra = {tables.partition: batch.partition} if tables.partition else {}
     features = features.assign(**extra, feature_set_version=spec.features.version, computed_at=datetime.now(UTC))
     key = [column.name for column in tables.features.primary_key.columns]
-    return upsert(conn, tables.features, features, key=key, touch=("computed_at",))
+    result = upsert(conn, tables.features, features, key=key, touch=("computed_at",))
+    log.info(
+        "%s %s: feature rows %d written, %d unchanged", project.name, batch.partition, result.written, result.unchanged
+    )
+    return result

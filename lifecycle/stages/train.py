@@ -145,6 +145,8 @@ def trial(
         )
         trial_handle, params = search.ask(study, family.params, key=f"{run_id}/{candidate}/{number}")
     report = search.reporter(trial_handle) if trial_handle else _no_report
+    progress = f"{project.name} {partition}: {candidate} trial {number + 1} of {_trials(spec, candidate)}"
+    log.info("%s: %s", progress, ", ".join(f"{key}={value}" for key, value in params) or "no parameters")
     result = {
         "stage": "train.trial",
         "partition": partition,
@@ -178,6 +180,14 @@ def trial(
     )
     if study is not None:
         study.tell(trial_handle, scores["validation"][metric])
+    log.info(
+        "%s done: validation %s %.4g, test %s %.4g",
+        progress,
+        metric,
+        scores["validation"][metric],
+        metric,
+        scores["test"][metric],
+    )
     summary = {**result, "status": "done", "settings": fitted.settings, **scores, **logged}
     return _printed(summary, quiet)
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import cloudpickle
 import pandas as pd
+from packaging.version import Version
 
 from compose.settings import REPO_ROOT
 from service.models import pyfunc
@@ -45,8 +46,10 @@ def flat_params(config: dict, prefix: str = "") -> dict[str, str]:
 
 
 def requirements(*packages: str) -> list[str]:
-    """Pinned requirements of a logged model: the base every model needs and `packages` (e.g. torch)."""
-    return [f"{package}=={version(package)}" for package in (*BASE_REQUIREMENTS, *packages)]
+    """Pinned requirements of a logged model: the base every model needs and `packages` (e.g. torch). Pins carry
+    no local version label (torch 2.13.0+cpu is pinned as torch==2.13.0, which the CPU build satisfies): no public
+    index serves a file under such a name."""
+    return [f"{package}=={Version(version(package)).public}" for package in (*BASE_REQUIREMENTS, *packages)]
 
 
 def open_parent_run(

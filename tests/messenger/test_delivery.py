@@ -8,10 +8,12 @@ from sqlalchemy import select
 from db_handler.tables import alerts
 from messenger import delivery
 from messenger.delivery import notify
-from messenger.messages import monitoring_alert
+from messenger.links import airflow_run_url, mlflow_model_url
+from messenger.messages import monitoring_alert, no_champion_alert, shadow_alert
 from messenger.model import Alert
 
 TOKEN = "xoxb-test-secret-token"
+MODEL = "crypto_forecast-KRW-BTC"
 
 
 @pytest.fixture(autouse=True)
@@ -73,11 +75,76 @@ def test_bot_token_posts_block_kit_with_metrics_features_and_links(bot, database
         "PSI 3.260",
         "http://airflow.local/dags/crypto_forecast_monitoring_wf/runs/run-1",
         "http://mlflow.local/#/models/crypto_forecast-KRW-BTC/versions/3",
+        "http://localhost:8000/dashboard/crypto_forecast",  # no public URL set: the service on this machine
     ):
         assert expected in rendered
     assert "KRW-BTC" in body["text"]
     [row] = stored(database)
     assert (row["status"], row["channel"], row["kind"]) == ("sent", "slack_bot", "drift+decay")
+
+
+@pytest.fixture
+def public_urls(monkeypatch):
+    """The team stack's settings: services reach each other by inner names, people open the public URLs."""
+    monkeypatch.setenv("AIRFLOW_URL", "http://airflow-apiserver:8080")
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", "http://mlflow:5000")
+    monkeypatch.setenv("AIRFLOW_PUBLIC_URL", "https://airflow.example.org")
+    monkeypatch.setenv("MLFLOW_PUBLIC_URL", "https://mlflow.example.org/")
+    monkeypatch.setenv("DASHBOARD_PUBLIC_URL", "https://mlops.example.org")
+
+
+def decay_alert() -> Alert:
+    """As the monitoring stage builds it: links from messenger.links."""
+    return monitoring_alert(
+        project="crypto_forecast",
+        scope="KRW-BTC",
+        decision="decay",
+        reasons=["live mae is 1.42x the baseline's on the same rows (limit 1.25x)"],
+        metrics={"live mae / baseline's": (1.42, 1.25)},
+        drift={"range_1h": {"psi": 0.61, "alert_at": 0.4, "ks_pvalue": 3.1e-05}},
+        airflow_run_url=airflow_run_url("crypto_forecast_monitoring_wf", "scheduled__1"),
+        mlflow_model_url=mlflow_model_url(MODEL, "3"),
+        run_id="scheduled__1",
+        retrain=True,
+    )
+
+
+def promoted_shadow_alert() -> Alert:
+    reason = "shadow beat the champion's live mae by 7.10% over 48 h (margin 2.00%)"
+    link = airflow_run_url("crypto_forecast_monitoring_wf", "scheduled__1")
+    return shadow_alert("crypto_forecast", MODEL, "promote", "4", reason, "scheduled__1", link)
+
+
+def no_champion() -> Alert:
+    link = airflow_run_url("crypto_forecast_inference_wf", "scheduled__1")
+    return no_champion_alert("crypto_forecast", MODEL, "2024-05-01T00:00:00+00:00", link)
+
+
+@pytest.mark.parametrize(
+    ("build", "dag", "model_page", "numbers"),
+    [
+        (decay_alert, "monitoring", f"{MODEL}/versions/3", ["1.42 (limit 1.25)", "1.42x", "PSI 0.610", "KS p 3.1e-05"]),
+        (promoted_shadow_alert, "monitoring", f"{MODEL}/versions/4", ["7.10%", "48 h", "margin 2.00%"]),
+        (no_champion, "inference", MODEL, [MODEL]),
+    ],
+)
+def test_alerts_carry_their_numbers_and_public_links_to_dashboard_mlflow_and_airflow(
+    bot, database, public_urls, build, dag, model_page, numbers
+):
+    assert notify(build(), database).status == "sent"
+
+    [request] = bot.requests
+    blocks = request["body"]["blocks"]
+    [actions] = [block for block in blocks if block["type"] == "actions"]
+    assert {button["text"]["text"]: button["url"] for button in actions["elements"]} == {
+        "Airflow run": f"https://airflow.example.org/dags/crypto_forecast_{dag}_wf/runs/scheduled__1",
+        "MLflow model": f"https://mlflow.example.org/#/models/{model_page}",
+        "Dashboard": "https://mlops.example.org/dashboard/crypto_forecast",
+    }
+    shown = json.dumps([block for block in blocks if block["type"] != "actions"])
+    for number in numbers:
+        assert number in shown
+    assert "mlflow:5000" not in json.dumps(request["body"])  # never the stack's inner address
 
 
 def test_webhook(monkeypatch, slack_server, database):

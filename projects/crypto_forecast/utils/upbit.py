@@ -7,6 +7,7 @@ candles are walked backwards from the interval's end; a short page means the mar
 """
 
 import logging
+import math
 import threading
 import time
 from datetime import datetime
@@ -70,15 +71,27 @@ def fetch_upbit(
     end = min(pd.Timestamp(end), last_closed + step)  # the candle still forming is never ingested
     pages: list[pd.DataFrame] = []
     cursor = end
+    expected_pages = max(1, math.ceil((end - pd.Timestamp(start)) / (step * PAGE_SIZE)))
     while cursor > start:
         page = _fetch_page(market, PYUPBIT_INTERVALS[interval], cursor, max_attempts, backoff_seconds, timeout_seconds)
         pages.append(page)
+        log.info(
+            "Upbit %s %s: page %d of ~%d, %d candles so far, back to %s",
+            market,
+            interval,
+            len(pages),
+            expected_pages,
+            sum(len(fetched) for fetched in pages),
+            f"{page['candle_time'].min():%Y-%m-%d %H:%M} UTC",
+        )
         if len(page) < PAGE_SIZE:
             break
         cursor = page["candle_time"].min()
     candles = pd.concat(pages, ignore_index=True) if pages else pd.DataFrame(columns=CANDLE_COLUMNS)
     in_interval = (candles["candle_time"] >= start) & (candles["candle_time"] < end)
-    return candles.loc[in_interval].sort_values("candle_time").drop_duplicates().reset_index(drop=True)
+    candles = candles.loc[in_interval].sort_values("candle_time").drop_duplicates().reset_index(drop=True)
+    log.info("Upbit %s %s: %d candles in the interval, from %d pages", market, interval, len(candles), len(pages))
+    return candles
 
 
 def _fetch_page(
