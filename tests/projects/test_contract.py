@@ -44,9 +44,9 @@ def test_layout_and_declaration(name):
         assert path.is_file() and kind in KINDS
     assert project.tables.names and all(table.startswith(f"{name}_") for table in project.tables.names)
     hooks = project.hooks
-    for name, declared in Hooks.__annotations__.items():  # the core package provides every hook of the contract
-        assert hasattr(hooks, name), f"core/__init__.py does not provide {name}"
-        assert callable(getattr(hooks, name)) or name in ("candidates", "baseline"), name
+    for hook in Hooks.__annotations__:  # the core package provides every hook of the contract
+        assert hasattr(hooks, hook), f"core/__init__.py does not provide {hook}"
+        assert callable(getattr(hooks, hook)) or hook in ("candidates", "baseline"), hook
     assert hooks.candidates and hooks.baseline.name not in hooks.candidates
     for spec in map(project.spec, project.config_sets):
         assert set(spec.train.candidates) <= set(hooks.candidates), spec.name
