@@ -19,7 +19,10 @@ ROUTERS = (health, projects, models, monitoring, predict, dashboard)
 
 @asynccontextmanager
 async def lifespan(app: FastAPI):
-    known_projects()  # import every project's contract once, before the first request rather than during it
+    """Before the first request: every project's contract imported, and every champion loaded into memory (as a
+    model server loads its model before it answers), so the first requests do not wait on the registry."""
+    for known in known_projects():
+        app.state.predictor.preload([known.model_name(partition) for partition in known.partitions])
     yield
 
 

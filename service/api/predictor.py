@@ -58,6 +58,15 @@ class Predictor:
             self._answers[name] = (time.monotonic(), served)
             return served
 
+    def preload(self, names: list[str]) -> None:
+        """Load the champions of `names` now; one without a champion, or a registry that cannot answer, is left
+        for its first request to resolve (and report)."""
+        for name in names:
+            try:
+                self.resolve(name)
+            except Exception as error:
+                log.warning("champion of %s not preloaded: %s", name, error)
+
     def _refresh(self, name: str) -> None:
         try:
             self.resolve(name)
