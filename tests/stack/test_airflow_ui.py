@@ -29,11 +29,11 @@ pytestmark = pytest.mark.skipif(
 def running_airflow(tmp_path, database, mlflow_store, monkeypatch, free_port):
     """`airflow standalone` on a free port with a known admin password, over the test's results schema and
     MLflow store, with the smoke timeline's candles already stored."""
-    from projects.crypto_forecast import run
-    from projects.crypto_forecast.utils import load_spec_from_config
+    from lifecycle import stages
+    from projects.crypto_forecast.run import PROJECT
 
-    example = load_spec_from_config("smoke").example
-    run.data(example.data_start, example.end, config="smoke")
+    example = PROJECT.spec("smoke").example
+    stages.data(PROJECT, example.data_start, example.end, config="smoke")
     port, password = free_port, "ui-test-password"
     (tmp_path / "passwords.json").write_text(json.dumps({"admin": password}))
     url = f"http://127.0.0.1:{port}"
@@ -76,7 +76,7 @@ def running_airflow(tmp_path, database, mlflow_store, monkeypatch, free_port):
 def test_trigger_the_train_workflow_from_the_ui_and_see_it_succeed(running_airflow, tmp_path):
     from playwright.sync_api import expect, sync_playwright
 
-    from service.registry import CHAMPION, version_by_alias
+    from service.models.registry import CHAMPION, version_by_alias
 
     url, client = running_airflow["url"], running_airflow["client"]
     with sync_playwright() as playwright:
