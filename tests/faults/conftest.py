@@ -13,7 +13,9 @@ from projects.tumor_classifier.run import PROJECT as TUMOR
 
 SMOKE = "smoke"
 TRAIN_END, DRIFTING = "2024-01-12", "2024-01-16"  # from batch 12 on, the replay drifts (projects/tumor_classifier)
-LOOP_TABLES = (gate_decisions, model_events, trainings, retrain_requests, alerts, TUMOR.tables.monitoring)
+OUTCOMES = (gate_decisions, model_events, retrain_requests, alerts, TUMOR.tables.monitoring)  # what the loop decided
+# a backend inside a transaction that has written rows, now waiting for a lock the test holds
+STOPPED_MID_TRANSACTION = "wait_event_type = 'Lock' AND backend_xid IS NOT NULL"
 
 
 @pytest.fixture
@@ -27,7 +29,7 @@ def served(database, mlflow_store) -> dict:
     return trained
 
 
-def snapshot(engine: Engine, tables=LOOP_TABLES) -> dict[str, list[dict]]:
+def snapshot(engine: Engine, tables=(*OUTCOMES, trainings)) -> dict[str, list[dict]]:
     """Every row of `tables`, in a stable order: what a retry must leave exactly as it was."""
     with engine.connect() as conn:
         return {
@@ -42,13 +44,13 @@ def named(url: str, application_name: str) -> str:
 
 
 def wait_for_backends(engine: Engine, application_name: str, where: str, count: int = 1, timeout: float = 60) -> None:
-    """Until `count` backends of `application_name` match `where` (SQL on pg_stat_activity): e.g. waiting on a lock
-    inside a transaction that has written rows."""
+    """Until exactly `count` backends of `application_name` match `where` (SQL on pg_stat_activity): e.g. waiting
+    on a lock inside a transaction that has written rows, or (count 0) gone."""
     query = text(f"SELECT count(*) FROM pg_stat_activity WHERE application_name = :name AND {where}")
     deadline = time.monotonic() + timeout
     while True:
         with engine.connect() as conn:
-            if conn.execute(query, {"name": application_name}).scalar_one() >= count:
+            if conn.execute(query, {"name": application_name}).scalar_one() == count:
                 return
         assert time.monotonic() < deadline, f"{count} backend(s) of {application_name} never matched: {where}"
         time.sleep(0.05)
