@@ -37,3 +37,4 @@ def test_two_monitor_runs_racing_trigger_one_retrain(served, database, pg_url, m
     assert any("requested within 72 h" in reason for reason in held_back["reasons"])
     with database.connect() as conn:
         assert len(conn.execute(select(retrain_requests)).all()) == 1
+        assert len(conn.execute(select(TUMOR.tables.monitoring)).all()) == len(WINDOWS)
