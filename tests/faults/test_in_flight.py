@@ -2,19 +2,20 @@
 to its register step, stops counting when its run fails (the DAG's failure callback) or stops reporting, and the
 cooldown is kept per registered model."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from compose.config import MonitoringConfig
 from db_handler import ensure_schema
 from db_handler.runs import training_started, trainings_failed
 from lifecycle import stages
+from lifecycle.records import utc
 from lifecycle.stages.train import plan
 from projects.tumor_classifier.run import PROJECT as TUMOR
 from service.monitoring.verdict import retrain_verdict
 
-from .conftest import SMOKE, TRAIN_END
+from .conftest import DRIFTING, SMOKE, TRAIN_END
 
-DRIFT_AT = datetime(2024, 1, 16, tzinfo=UTC)
+DRIFT_AT = utc(DRIFTING)
 ALIVE_FOR = timedelta(hours=6)  # train.in_flight_timeout_hours
 
 
