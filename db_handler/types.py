@@ -1,6 +1,8 @@
 """Column types that behave the same on PostgreSQL and SQLite."""
 
+import math
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import JSON, DateTime
 from sqlalchemy.dialects.postgresql import JSONB
@@ -33,5 +35,26 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(UTC)
 
 
-# JSON documents: JSONB on PostgreSQL (comparable, so upserts can tell a changed document), JSON elsewhere.
-JSONDocument = JSON().with_variant(JSONB(), "postgresql")
+def json_safe(value: Any) -> Any:
+    """`value` with every NaN or infinity replaced by None: JSON has no such numbers (PostgreSQL refuses them)."""
+    if isinstance(value, dict):
+        return {key: json_safe(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(item) for item in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+class JSONDocument(TypeDecorator):
+    """A JSON document: JSONB on PostgreSQL (comparable, so upserts can tell a changed document), JSON elsewhere.
+    NaN and infinities are stored as null, so an undefined score never makes a write fail."""
+
+    impl = JSON
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        return dialect.type_descriptor(JSONB() if dialect.name == "postgresql" else JSON())
+
+    def process_bind_param(self, value: Any, dialect) -> Any:
+        return json_safe(value)

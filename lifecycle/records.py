@@ -2,7 +2,6 @@
 JSON summary a stage prints (what DAG logs and scripts read)."""
 
 import json
-import math
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -13,6 +12,7 @@ from sqlalchemy import Engine
 
 from db_handler import ensure_schema, get_engine
 from db_handler.runs import StageRun, track_run
+from db_handler.types import json_safe
 from lifecycle.contract import Project
 
 
@@ -21,17 +21,6 @@ def utc(value: datetime | str) -> datetime:
     plain, whose arithmetic keeps the zone); times without an offset are read as UTC."""
     moment = datetime.fromisoformat(value if isinstance(value, str) else value.isoformat())
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
-def json_safe(value: Any) -> Any:
-    """`value` with every NaN or infinity replaced by None, so it fits a JSON column (PostgreSQL refuses NaN)."""
-    if isinstance(value, dict):
-        return {key: json_safe(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [json_safe(item) for item in value]
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
 
 
 def per_partition(project: Project, spec, partition: str | None, run: Callable[[str], dict]) -> dict[str, Any]:

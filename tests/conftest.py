@@ -13,6 +13,7 @@ from devkit import airflow, environment
 from devkit.databases import Schemas, empty_tables, test_server
 from devkit.http import LocalServer, SlackDouble
 from devkit.http import free_port as any_free_port
+from devkit.processes import mlflow_server
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -82,6 +83,16 @@ def mlflow_store(tmp_path, monkeypatch) -> str:
 @pytest.fixture
 def free_port() -> int:
     return any_free_port()
+
+
+@pytest.fixture
+def tracking_server(tmp_path, monkeypatch, free_port):
+    """A local `mlflow server` (SQLite, artifacts proxied to its own store), MLflow pointed at it."""
+    server = mlflow_server(tmp_path, free_port).start()
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"http://127.0.0.1:{free_port}")
+    monkeypatch.delenv("MLFLOW_ARTIFACT_LOCATION", raising=False)  # the server's own store
+    yield server
+    server.stop()
 
 
 @pytest.fixture

@@ -16,9 +16,10 @@ from sqlalchemy import Connection, select
 
 from compose.config import ConfigSet
 from db_handler import upsert
+from db_handler.types import json_safe
 from lifecycle.contract import DataError, Project
 from lifecycle.reads import newest, read_features, read_predictions, read_raw
-from lifecycle.records import json_safe, per_partition, project_engine, stage_run, utc
+from lifecycle.records import per_partition, project_engine, stage_run, utc
 from lifecycle.stages.train import skill
 from messenger.delivery import notify
 from messenger.links import airflow_run_url, mlflow_model_url

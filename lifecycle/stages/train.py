@@ -267,8 +267,8 @@ def register(project: Project, gated: dict[str, Any], config: str | ConfigSet = 
         training_alive(engine, project.name, name, run_id)
         if decision.version is None:
             version, model_run = _register(engine, project, spec, prepared, decision, chosen, gated["baseline"])
+            decision = mark_registered(engine, decision, version)  # before the alias moves: a retry registers no twin
             event = apply_decision(engine, decision, version, model_run)
-            decision = mark_registered(engine, decision, version)
         else:
             event = apply_decision(engine, decision, decision.version)
         training_ended(engine, project.name, name, run_id, "done")

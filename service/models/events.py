@@ -53,6 +53,23 @@ def record_event(engine: Engine, event: ModelEvent) -> ModelEvent:
     return event
 
 
+def find_event(
+    engine: Engine, project: str, model_name: str, action: str, to_version: str, run_id: str
+) -> ModelEvent | None:
+    """The event recorded under its natural key, if any (what a retried task looks up before acting again)."""
+    ensure_schema(engine)
+    query = select(model_events).where(
+        model_events.c.project == project,
+        model_events.c.model_name == model_name,
+        model_events.c.action == action,
+        model_events.c.to_version == to_version,
+        model_events.c.run_id == run_id,
+    )
+    with engine.connect() as conn:
+        row = conn.execute(query).one_or_none()
+    return ModelEvent(**{name: row._mapping[name] for name in ModelEvent.__dataclass_fields__}) if row else None
+
+
 def list_events(engine: Engine, project: str, model_name: str | None = None, limit: int = 100) -> list[dict]:
     """Newest first."""
     ensure_schema(engine)

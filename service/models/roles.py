@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from db_handler.runs import manual_run_id
 from service.models import registry
 from service.models.decisions import RecordedDecision
-from service.models.events import ModelEvent, list_events, record_event
+from service.models.events import ModelEvent, find_event, list_events, record_event
 from service.models.mlflow_client import configure_mlflow, mlflow_call
 from service.models.registry import CHAMPION, SHADOW, NoChampion
 
@@ -25,14 +25,19 @@ class RoleConflict(ValueError):
 def apply_decision(
     engine: Engine, decision: RecordedDecision, version: str, mlflow_run_id: str | None = None
 ) -> ModelEvent:
-    """Give `version` the role the gate decided and record it (safe to repeat: a retry sets and records the same)."""
+    """Give `version` the role the gate decided and record it, once: a retry that finds the event recorded returns
+    it and moves nothing (the alias may have moved on since, by hand or by a later training)."""
+    action = ACTION_OF_ROLE[decision.alias]
+    done = find_event(engine, decision.project, decision.model_name, action, version, decision.run_id)
+    if done is not None:
+        return done
     registry.set_role(decision.model_name, decision.alias, version)
     return record_event(
         engine,
         ModelEvent(
             project=decision.project,
             model_name=decision.model_name,
-            action=ACTION_OF_ROLE[decision.alias],
+            action=action,
             alias=decision.alias,
             from_version=decision.champion_before if decision.alias == CHAMPION else None,
             to_version=version,

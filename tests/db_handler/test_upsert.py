@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import Column, Double, Integer, MetaData, String, Table, create_engine, select
 
 from db_handler import upsert
-from db_handler.types import UTCDateTime
+from db_handler.types import JSONDocument, UTCDateTime
 
 T0 = datetime(2024, 1, 1, tzinfo=UTC)
 
@@ -105,3 +105,20 @@ def test_times_round_trip_as_utc(engine_and_table):
     with engine.begin() as conn:
         upsert(conn, table, kst, key=("market", "at"))
     assert stored(engine, table)[0][1] == datetime(2024, 1, 1, 0, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("backend", ["postgresql", "sqlite"])
+def test_json_documents_store_undefined_numbers_as_null(backend, database, tmp_path):
+    """A skill against a baseline whose error is 0 is NaN: the document is stored with null there, not refused."""
+    engine = database if backend == "postgresql" else create_engine(f"sqlite:///{tmp_path / 'probe.db'}")
+    documents = Table("json_probe", MetaData(), Column("id", Integer, primary_key=True), Column("scores", JSONDocument))
+    documents.drop(engine, checkfirst=True)
+    documents.create(engine)
+    scores = {"challenger": {"mae": 0.0, "skill": float("nan")}, "ratios": [1.5, float("inf"), float("-inf")]}
+    with engine.begin() as conn:
+        upsert(conn, documents, [{"id": 1, "scores": scores}], key=("id",))
+        assert conn.execute(select(documents.c.scores)).scalar_one() == {
+            "challenger": {"mae": 0.0, "skill": None},
+            "ratios": [1.5, None, None],
+        }
+    documents.drop(engine)

@@ -2,21 +2,10 @@
 its own store), not only a local store: a tracking server checks what a local store lets pass (a logged
 model's version must name its model id)."""
 
-import pytest
 from mlflow import MlflowClient
 
-from devkit.processes import mlflow_server
 from lifecycle import stages
 from projects.crypto_forecast.run import PROJECT
-
-
-@pytest.fixture
-def tracking_server(tmp_path, monkeypatch, free_port):
-    server = mlflow_server(tmp_path, free_port).start()
-    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"http://127.0.0.1:{free_port}")
-    monkeypatch.delenv("MLFLOW_ARTIFACT_LOCATION", raising=False)  # the server's own store
-    yield server
-    server.stop()
 
 
 def test_train_registers_and_promotes_through_a_tracking_server(database, tracking_server, tmp_path):
