@@ -6,6 +6,8 @@ Nothing here reaches the internet: the data source is the shipped replay, Slack 
 """
 
 import os
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -78,6 +80,20 @@ def mlflow_store(tmp_path, monkeypatch) -> str:
     monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
     monkeypatch.setenv("MLFLOW_ARTIFACT_LOCATION", (tmp_path / "mlruns").as_uri())
     return uri
+
+
+@pytest.fixture
+def embedded_pg_dir():
+    """A data folder for an embedded PostgreSQL of the test's own, stopped afterwards. Not under pytest's tmp_path:
+    a concurrent pytest session resets that tree to mode 0700, which locks the server's own system user (and so
+    pg_ctl) out of it."""
+    from db_handler.embedded import stop
+
+    with tempfile.TemporaryDirectory(prefix="mlops-test-pg-") as folder:
+        data_dir = Path(folder) / "pg"
+        yield data_dir
+        if data_dir.exists():
+            stop(data_dir)
 
 
 @pytest.fixture

@@ -4,8 +4,8 @@ bare trigger (no logical date, no params)."""
 from sqlalchemy import create_engine, text
 
 
-def test_data_wf_loads_an_hour_into_the_embedded_postgresql(dags_test, tmp_path):
-    pg_dir = tmp_path / "pg"
+def test_data_wf_loads_an_hour_into_the_embedded_postgresql(dags_test, embedded_pg_dir):
+    pg_dir = embedded_pg_dir
     result = dags_test("crypto_forecast_data_wf", "2024-05-01T05:00:00+00:00", EMBEDDED_PG_DIR=str(pg_dir))
     assert result.succeeded, result.output[-6000:]
 
@@ -13,14 +13,13 @@ def test_data_wf_loads_an_hour_into_the_embedded_postgresql(dags_test, tmp_path)
     assert summary["interval"] == {"start": "2024-05-01T04:00:00+00:00", "end": "2024-05-01T05:00:00+00:00"}
     assert summary["partitions"]["KRW-BTC"]["source"] == "replay" and summary["run_id"].startswith("manual__")
 
-    from db_handler.embedded import embedded_url, stop
+    from db_handler.embedded import embedded_url
 
     engine = create_engine(embedded_url(pg_dir))
     with engine.connect() as conn:
         candles = conn.execute(text("select candle_time, close from crypto_forecast_raw_candles")).all()
         runs = conn.execute(text("select stage, status, run_id from workflow_runs")).all()
     engine.dispose()
-    stop(pg_dir)
     assert len(candles) == 1 and candles[0][0].isoformat() == "2024-05-01T04:00:00+00:00"
     assert [(stage, status) for stage, status, _ in runs] == [("data", "success")]
     assert runs[0][2] == summary["run_id"]

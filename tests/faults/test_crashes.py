@@ -8,18 +8,16 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.exc import OperationalError
 
 from compose.paths import REPO_ROOT
-from db_handler.embedded import embedded_url, restart, stop
+from db_handler.embedded import embedded_url, restart
 from db_handler.tables import workflow_runs
 from lifecycle import stages
 from projects.crypto_forecast.run import PROJECT as CRYPTO
@@ -87,16 +85,11 @@ def test_a_stage_killed_mid_transaction_leaves_the_tables_unchanged_and_its_reru
 
 
 @pytest.fixture
-def embedded_server(monkeypatch):
-    """An embedded PostgreSQL of the test's own, the results database of the stages; yields (URL, data dir). Its
-    folder is not under pytest's tmp_path: a concurrent pytest session resets that tree to mode 0700, which locks
-    out the server's own system user (as root) and so pg_ctl."""
-    with tempfile.TemporaryDirectory(prefix="mlops-fault-pg-") as folder:
-        data_dir = Path(folder) / "pg"
-        url = embedded_url(data_dir)
-        monkeypatch.setenv("DATABASE_URL", named(url, "backfill"))
-        yield url, data_dir
-        stop(data_dir)
+def embedded_server(embedded_pg_dir, monkeypatch):
+    """An embedded PostgreSQL of the test's own, the results database of the stages; yields (URL, data dir)."""
+    url = embedded_url(embedded_pg_dir)
+    monkeypatch.setenv("DATABASE_URL", named(url, "backfill"))
+    return url, embedded_pg_dir
 
 
 def test_an_embedded_postgresql_restarted_mid_backfill_loses_and_duplicates_nothing(embedded_server):

@@ -135,22 +135,19 @@ def test_cli_reports_bad_input_without_traceback(database):
     assert "replay covers 2017-09-26" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_embedded_default_is_a_real_postgresql(monkeypatch, tmp_path):
+def test_embedded_default_is_a_real_postgresql(monkeypatch, embedded_pg_dir):
     """No DATABASE_URL: the stage starts the embedded PostgreSQL and writes there."""
     monkeypatch.delenv("DATABASE_URL", raising=False)
-    monkeypatch.setenv("EMBEDDED_PG_DIR", str(tmp_path / "pg"))
+    monkeypatch.setenv("EMBEDDED_PG_DIR", str(embedded_pg_dir))
     summary = stages.data(PROJECT, START, END, source="replay")
     from db_handler import get_engine
 
     engine = get_engine()
-    assert engine.dialect.name == "postgresql" and engine.url.query["host"] == str(tmp_path / "pg")
+    assert engine.dialect.name == "postgresql" and engine.url.query["host"] == str(embedded_pg_dir)
     with engine.connect() as conn:
         assert conn.execute(text("select count(*) from crypto_forecast_raw_candles")).scalar_one() == 168
     assert summary["rows_written"] == 336
     engine.dispose()
-    from db_handler.embedded import stop
-
-    stop(tmp_path / "pg")
 
 
 def test_without_an_interval_the_stage_catches_up_from_the_newest_stored_candle(database):
