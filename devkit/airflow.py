@@ -1,12 +1,16 @@
-"""An Airflow home for tests and scripts, and `airflow dags test` as a function.
+"""An Airflow home for tests and scripts, `airflow dags test` as a function, and `airflow standalone` as a process.
 
 `airflow dags test` runs a whole DAG run in-process on the home's SQLite metadata database (triggered runs
-included): real Airflow, no scheduler needed."""
+included): real Airflow, no scheduler needed. `Standalone` is the real thing (scheduler, api-server, UI) for the
+stack tests, which trigger runs the way people do."""
 
+import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,3 +64,61 @@ def dags_test(dag_id: str, env: dict[str, str], logical_date: str | None = None,
         command += ["--conf", json.dumps(conf)]
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=900, cwd=REPO_ROOT)
     return DagRun(result.returncode, result.stdout, result.stderr)
+
+
+class Standalone:
+    """`airflow standalone` (api-server, scheduler, dag-processor, triggerer) as a process of its own, on a free port,
+    with a home in `folder` and one admin whose password is known; `stop()` ends it and its children."""
+
+    def __init__(self, folder: Path, port: int, password: str = "stack-test-password", **extra: str) -> None:
+        self.folder, self.password = folder, password
+        self.url = f"http://127.0.0.1:{port}"
+        (folder / "passwords.json").write_text(json.dumps({"admin": password}))
+        self.env = airflow_env(
+            folder / "airflow",
+            PATH=f"{Path(AIRFLOW).parent}{os.pathsep}{os.environ['PATH']}",
+            AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_USERS="admin:admin",
+            AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE=str(folder / "passwords.json"),
+            AIRFLOW__API__PORT=str(port),
+            AIRFLOW__API__BASE_URL=self.url,
+            AIRFLOW__CORE__EXECUTION_API_SERVER_URL=f"{self.url}/execution/",
+            AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC="2",
+            AIRFLOW__CORE__PARALLELISM="4",  # SQLite metadata: see scripts/env.sh
+            **extra,
+        )
+        self.log = folder / "standalone.log"
+        with self.log.open("w") as handle:
+            self.process = subprocess.Popen(
+                [AIRFLOW, "standalone"],
+                env=self.env,
+                stdout=handle,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                cwd=REPO_ROOT,
+            )
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def log_tail(self, chars: int = 3000) -> str:
+        return self.log.read_text(errors="replace")[-chars:]
+
+    def cli(self, *args: str) -> subprocess.CompletedProcess:
+        """An `airflow` command on this standalone's home (its metadata database)."""
+        return subprocess.run(
+            [AIRFLOW, *args], env=self.env, capture_output=True, text=True, timeout=120, cwd=REPO_ROOT, check=False
+        )
+
+    def stop(self) -> None:
+        """SIGTERM to the whole process group, then SIGKILL to whatever outlives it (the api-server can linger
+        after `standalone` itself has exited)."""
+        try:
+            os.killpg(self.process.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            return
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(30)
+        time.sleep(2)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(10)
