@@ -266,6 +266,8 @@ def register(project: Project, gated: dict[str, Any], config: str | ConfigSet = 
             decision = mark_registered(engine, decision, version)
         else:
             event = apply_decision(engine, decision, decision.version)
+        if decision.winner == "champion":  # it held against a fresh fit on this window: drift is judged up to it
+            registry.tag_version(name, decision.champion_before, {"validated_end": end.isoformat()})
         training_ended(engine, project.name, name, run_id, "done")
         tracking.close_parent_run(
             prepared["parent_run_id"],
