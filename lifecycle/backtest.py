@@ -125,13 +125,12 @@ def fold(
         began = time.perf_counter()
         model = fit_as_served(family, known, spec)
         predicted = np.asarray(model.predict(window), dtype=float)
-        log.info(
-            "backtest %s: %s fitted at origin %s in %.1f s", partition, family.name, origin, time.perf_counter() - began
-        )
+        seconds = time.perf_counter() - began
+        log.info("backtest %s: %s fitted at origin %s in %.1f s", partition, family.name, origin, seconds)
         rows.append(
             {
                 "candidate": family.name,
-                "fit_s": time.perf_counter() - began,
+                "fit_s": seconds,
                 "predicted": predicted,
                 "fitted_rows": int(known["split"].notna().sum()),
                 "fitted_until": known.loc[known["split"].notna(), "label_time"].max(),
