@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from lifecycle import stages
+from lifecycle.backtest import backtest
 from lifecycle.contract import Project
 
 WHEN = "ISO 8601, UTC when no offset"
@@ -26,6 +27,7 @@ def run_cli(project: Project, argv: list[str] | None = None) -> int:
         "train": stages.train,
         "inference": stages.inference,
         "monitor": stages.monitor,
+        "backtest": backtest,
     }[stage]
     options = {name: args.pop(name) for name in project.data_options if name in args}
     try:
@@ -55,7 +57,17 @@ def build_parser(project: Project) -> argparse.ArgumentParser:
     inference.add_argument("--end", help=f"end (exclusive) of the feature rows, {WHEN}")
     monitor = commands.add_parser("monitor", help="decay and drift of the champion over the windows ending at --end")
     monitor.add_argument("--end", help=f"end of the monitored windows, {WHEN} (default: after the newest row)")
-    for command in (data, train, inference, monitor):
+    walk = commands.add_parser(
+        "backtest", help="walk-forward: refit every candidate at each weekly origin, score the week after it"
+    )
+    walk.add_argument("--weeks", type=int, default=13, help="weekly origins, the newest a week before --end")
+    walk.add_argument("--end", help=f"end of the last forecast week, {WHEN} (default: after the newest row)")
+    walk.add_argument(
+        "--candidates",
+        type=lambda names: tuple(name.strip() for name in names.split(",") if name.strip()),
+        help="comma-separated candidate families (default: the config's); the baseline always runs",
+    )
+    for command in (data, train, inference, monitor, walk):
         if project.tables.partition:
             flag = project.tables.partition.replace("_", "-")
             command.add_argument(f"--{flag}", dest="partition", help=f"one {flag} (default: every one in the config)")

@@ -1,8 +1,8 @@
 """Stage `monitor`: how the champion's forecasts of a partition fared, whether its inputs drifted, what to do.
 
 Decay is scale-free: the champion's live error against its companion baseline's on the same realised rows.
-Drift compares the recent features with the window the served model was fitted on, with thresholds calibrated
-for the window size (service.monitoring.drift). Either one alerts Slack once when trouble starts, and asks for a
+Drift compares the recent features with the window the served model was fitted on (extended to the last test
+window a gate kept it on), with thresholds calibrated for the window size (service.monitoring.drift). Either one alerts Slack once when trouble starts, and asks for a
 retrain unless the cooldown holds it back (service.monitoring.verdict). A shadow on trial is scored beside the
 champion on the same rows; once it has `live_hours` of outcomes it is promoted or retired.
 """
@@ -207,14 +207,22 @@ def realised_forecasts(
 
 
 def _drift(conn: Connection, project, partition, champion, start, end, spec) -> dict[str, dict]:
-    """Recent features against the window the served model was fitted on (kept as tags on its version)."""
+    """Recent features against the reference window of the served model (drift_reference)."""
     if "fit_start" not in champion.tags:
         return {}
     columns = list(spec.monitoring.drift_features)
-    fit_start, fit_end = utc(champion.tags["fit_start"]), utc(champion.tags["fit_end"])
-    reference = read_features(conn, project.tables, partition, fit_start, fit_end, columns)
+    reference = read_features(conn, project.tables, partition, *drift_reference(champion.tags), columns)
     recent = read_features(conn, project.tables, partition, start, end, columns)
     return feature_drift(reference, recent, spec.monitoring)
+
+
+def drift_reference(tags: dict[str, str]) -> tuple[datetime, datetime]:
+    """The rows the served model is known to handle: the window it was fitted on (kept as tags on its version),
+    extended to the end of the last test window on which a gate kept it against a fresh fit (`validated_end`).
+    Without the extension a champion that a drift-triggered retrain confirmed would stay "drifted" against its
+    old fit window, and retrain again after every cooldown with the same outcome."""
+    fit_end = utc(tags["fit_end"])
+    return utc(tags["fit_start"]), max(fit_end, utc(tags.get("validated_end", fit_end)))
 
 
 def _judge_shadow(engine, project, partition, end, champion, shadow, spec, run_id, dag_id) -> dict[str, Any]:

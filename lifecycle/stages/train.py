@@ -76,12 +76,7 @@ def prepare(
     never waits for, or pretends to have, rows that are not there."""
     spec = project.spec(config)
     engine = project_engine(project)
-    with engine.connect() as conn:
-        stored = newest(conn, project.tables, project.tables.features, project.tables.time, partition)
-    if stored is None:
-        raise NotEnoughData(f"{project.name} {partition}: no stored features; run the data stage first")
-    after_newest = stored + project.cadence
-    end = min(utc(end), after_newest) if end else after_newest
+    end = window_end(engine, project, partition, end)
     name = project.model_name(partition)
     with stage_run(engine, project, "train.prepare", run_id, end=end, quiet=True, partition=partition) as run:
         frame, bounds = load_dataset(engine, project, partition, end, spec)
@@ -107,7 +102,7 @@ def prepare(
         trials = {candidate: _trials(spec, candidate) for candidate in spec.train.candidates}
         for candidate in (family for family, count in trials.items() if count > 1):
             study = search.study_name(project.name, partition, candidate, parent_run_id)
-            search.open_study(study, _candidate(project, candidate).params, spec.train)
+            search.open_study(study, candidate_family(project, candidate).params, spec.train)
         run.summary = {
             "partition": partition,
             "model": name,
@@ -135,7 +130,7 @@ def trial(
     engine = project_engine(project)
     partition, run_id = prepared["partition"], prepared["run_id"]
     training_alive(engine, project.name, prepared["model"], run_id)
-    family = _candidate(project, candidate)
+    family = candidate_family(project, candidate)
     frame, _ = load_dataset(engine, project, partition, utc(prepared["end"]), spec)
     study = trial_handle = None
     params = family.params()
@@ -144,7 +139,7 @@ def trial(
             search.study_name(project.name, partition, candidate, prepared["parent_run_id"]), family.params, spec.train
         )
         trial_handle, params = search.ask(study, family.params, key=f"{run_id}/{candidate}/{number}")
-    report = search.reporter(trial_handle) if trial_handle else _no_report
+    report = search.reporter(trial_handle) if trial_handle else no_report
     progress = f"{project.name} {partition}: {candidate} trial {number + 1} of {_trials(spec, candidate)}"
     log.info("%s: %s", progress, ", ".join(f"{key}={value}" for key, value in params) or "no parameters")
     result = {
@@ -271,6 +266,8 @@ def register(project: Project, gated: dict[str, Any], config: str | ConfigSet = 
             event = apply_decision(engine, decision, version, model_run)
         else:
             event = apply_decision(engine, decision, decision.version)
+        if decision.winner == "champion":  # it held against a fresh fit on this window: drift is judged up to it
+            registry.tag_version(name, decision.champion_before, {"validated_end": end.isoformat()})
         training_ended(engine, project.name, name, run_id, "done")
         tracking.close_parent_run(
             prepared["parent_run_id"],
@@ -302,6 +299,16 @@ def register(project: Project, gated: dict[str, Any], config: str | ConfigSet = 
     return run.summary
 
 
+def window_end(engine: Engine, project: Project, partition: str, end: datetime | str | None) -> datetime:
+    """`end`, or just after the newest stored feature row when that is earlier or `end` is not given."""
+    with engine.connect() as conn:
+        stored = newest(conn, project.tables, project.tables.features, project.tables.time, partition)
+    if stored is None:
+        raise NotEnoughData(f"{project.name} {partition}: no stored features; run the data stage first")
+    after_newest = stored + project.cadence
+    return min(utc(end), after_newest) if end else after_newest
+
+
 def load_dataset(
     engine: Engine, project: Project, partition: str, end: datetime, spec: ConfigSet
 ) -> tuple[pd.DataFrame, SplitBounds]:
@@ -311,15 +318,20 @@ def load_dataset(
     with engine.connect() as conn:
         frame = read_dataset(conn, project.tables, partition, start, end, spec.features.columns)
     frame = assign_splits(project.label(frame, spec), bounds)
+    require_splits(frame, project, partition, bounds, spec)
+    return frame, bounds
+
+
+def require_splits(frame: pd.DataFrame, project: Project, partition: str, bounds: SplitBounds, spec: ConfigSet) -> None:
+    """NotEnoughData unless the train split has `min_training_rows` and validation and test have some rows."""
     counts = frame["split"].value_counts()
     if counts.get("train", 0) < spec.train.min_training_rows or not counts.get("validation") or not counts.get("test"):
         raise NotEnoughData(
             f"{project.model_name(partition)}: {counts.get('train', 0)} train / {counts.get('validation', 0)} "
             f"validation / {counts.get('test', 0)} test rows with known outcomes in {bounds.train_start.isoformat()} .. "
-            f"{end.isoformat()} (need >= {spec.train.min_training_rows} train rows and some of each); run the data "
-            "workflow for that range first"
+            f"{bounds.end.isoformat()} (need >= {spec.train.min_training_rows} train rows and some of each); run the "
+            "data workflow for that range first"
         )
-    return frame, bounds
 
 
 def assign_splits(frame: pd.DataFrame, bounds: SplitBounds) -> pd.DataFrame:
@@ -372,11 +384,11 @@ def _register(engine, project, spec, prepared, decision, chosen, baseline) -> tu
 
 def _refit(engine, project: Project, spec: ConfigSet, prepared: dict, chosen: dict) -> dict[str, str]:
     """`chosen` fitted again with its selected parameters and settings on every labelled row up to the end."""
-    family = _candidate(project, chosen["candidate"])
+    family = candidate_family(project, chosen["candidate"])
     frame, _ = load_dataset(engine, project, prepared["partition"], utc(prepared["end"]), spec)
     frame = frame.assign(split=np.where(frame["split"].notna(), "train", None))
     params = family.params(**{**chosen["params"], **chosen["settings"]})
-    fitted = family.fit(frame, params, spec.train.seed, _no_report)
+    fitted = family.fit(frame, params, spec.train.seed, no_report)
     return tracking.log_child_run(
         project.name,
         prepared["parent_run_id"],
@@ -433,7 +445,7 @@ def _trials(spec: ConfigSet, candidate: str) -> int:
     return max(1, spec.train.search.trials.get(candidate, 1))
 
 
-def _candidate(project: Project, name: str) -> Candidate:
+def candidate_family(project: Project, name: str) -> Candidate:
     if name == project.hooks.baseline.name:
         return project.hooks.baseline
     if name not in project.hooks.candidates:
@@ -441,7 +453,7 @@ def _candidate(project: Project, name: str) -> Candidate:
     return project.hooks.candidates[name]
 
 
-def _no_report(epoch: int, value: float) -> None:
+def no_report(epoch: int, value: float) -> None:
     """Outside a search nothing listens to per-epoch scores (the fit still logs them as its learning curve)."""
 
 

@@ -4,6 +4,7 @@
     python -m projects.crypto_forecast.run train [--end 2024-05-02T00:00] [--market KRW-BTC]
     python -m projects.crypto_forecast.run inference --start 2024-05-01T00:00 --end 2024-05-02T00:00
     python -m projects.crypto_forecast.run monitor --end 2024-05-02T00:00
+    python -m projects.crypto_forecast.run backtest --weeks 13
 
 Each stage prints one JSON line; `--help` lists the flags. The DAGs in dags/crypto_forecast_*_wf.py call the
 same stages (lifecycle.stages) with this PROJECT.

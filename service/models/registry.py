@@ -84,6 +84,14 @@ def register_version(name: str, model_uri: str, mlflow_run_id: str, tags: dict[s
     return str(version.version)
 
 
+def tag_version(name: str, version: str, tags: dict[str, str]) -> None:
+    """Set `tags` on a version (setting the same again changes nothing)."""
+    client = configure_mlflow()
+    with mlflow_call(f"tags of {name} version {version}"):
+        for key, value in tags.items():
+            client.set_model_version_tag(name, str(version), key, value)
+
+
 def all_versions(name: str) -> list[ModelVersion]:
     """Every version of `name`, across all result pages (not just the first)."""
     client, versions, token = configure_mlflow(), [], None

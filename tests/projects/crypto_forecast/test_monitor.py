@@ -8,6 +8,7 @@ from sqlalchemy import delete, insert, select, update
 
 from db_handler.tables import alerts, trainings
 from lifecycle import stages
+from lifecycle.stages.monitor import drift_reference
 from projects.crypto_forecast.configs import Default, MonitoringConfig
 from projects.crypto_forecast.run import PROJECT
 from projects.crypto_forecast.utils.tables import features, monitoring, predictions, raw_candles
@@ -129,3 +130,11 @@ def test_a_recent_training_holds_back_a_retrain(forecasts):
 def test_quiet_data_gives_no_alert(forecasts):
     summary = stages.monitor(PROJECT, END, config=RIDGE)
     assert summary["decision"] in ("ok", "warn") and summary["retrain"] is False and summary["alert"] is None
+
+
+def test_drift_reference_is_the_fit_window_extended_to_where_a_gate_kept_the_model():
+    fitted = {"fit_start": "2022-09-07T00:00:00+00:00", "fit_end": "2022-11-06T00:00:00+00:00"}
+    start, end = datetime(2022, 9, 7, tzinfo=UTC), datetime(2022, 11, 6, tzinfo=UTC)
+    assert drift_reference(fitted) == (start, end)
+    kept = {**fitted, "validated_end": "2022-11-11T00:00:00+00:00"}
+    assert drift_reference(kept) == (start, datetime(2022, 11, 11, tzinfo=UTC))

@@ -90,6 +90,7 @@ def test_a_worse_model_is_never_promoted_and_the_event_says_why(candles, mlflow_
     assert served.tags["candidate"] != wild["candidate"]
     if summary["winner"] == "champion":  # the champion beat the baseline too: the wild one is recorded, not served
         assert str(served.version) == champion["version"]
+        assert served.tags["validated_end"] == prepared["end"]  # kept on this window: drift is judged up to it
         assert registry.version_by_alias(MODEL, "challenger").version == int(summary["version"])
         rejection = events(candles)[-1]
         assert rejection["action"] == "reject" and rejection["to_version"] == summary["version"]
