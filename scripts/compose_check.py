@@ -397,7 +397,7 @@ def verify(compose: list[str], env: dict[str, str], containers: Containers, clie
     train_runs = []
     for kind in ("data", "train", "inference", "monitoring"):
         dag_id = f"crypto_forecast_{kind}_wf"
-        for dag_run in client.runs(dag_id, limit=100):
+        for dag_run in client.runs(dag_id, limit=100)[0]:
             if kind == "train":
                 train_runs.append(dag_run)
             for task in client.task_instances(dag_id, dag_run["dag_run_id"]):

@@ -306,7 +306,7 @@ def newest_run_after(client, dag_id: str, known: set[str], processes: Processes,
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         processes.check_alive()
-        fresh = [run for run in client.runs(dag_id, limit=50) if run["dag_run_id"] not in known]
+        fresh = [run for run in client.runs(dag_id, limit=50)[0] if run["dag_run_id"] not in known]
         if fresh:
             return fresh[0]
         time.sleep(2)
@@ -333,7 +333,7 @@ def drive_workflows(stack: dict, processes: Processes) -> dict:
     retrains = 0
     for start, end in STORMY_DAYS:
         seen = {
-            dag_id: {run["dag_run_id"] for run in client.runs(dag_id, limit=100)}
+            dag_id: {run["dag_run_id"] for run in client.runs(dag_id, limit=100)[0]}
             for dag_id in (inference, monitoring, train)
         }
         run_and_wait(client, data, {"start": start, "end": end, "config": CONFIG}, processes)
