@@ -32,10 +32,11 @@ def two_market_csv(folder) -> str:
     return str(path)
 
 
-def train_runs(airflow_home) -> list[str]:
+def train_runs(airflow_home) -> dict[str, str]:
+    """Every run of the train workflow in the session's Airflow home: run id -> its conf as text."""
     with sqlite3.connect(airflow_home / "airflow.db") as conn:
-        rows = conn.execute("select conf from dag_run where dag_id = 'crypto_forecast_train_wf'").fetchall()
-    return [conf if isinstance(conf, str) else (conf or b"").decode(errors="replace") for (conf,) in rows]
+        rows = conn.execute("select run_id, conf from dag_run where dag_id = 'crypto_forecast_train_wf'").fetchall()
+    return {run_id: conf if isinstance(conf, str) else (conf or b"").decode(errors="replace") for run_id, conf in rows}
 
 
 def test_each_market_gets_its_own_model_and_drift_retrains_only_its_market(
@@ -69,7 +70,7 @@ def test_each_market_gets_its_own_model_and_drift_retrains_only_its_market(
                 volume_z_168h=features.c.volume_z_168h + 3,
             )
         )
-    before = len(train_runs(airflow_home))
+    before = train_runs(airflow_home)
 
     monitored = dags_test(
         "crypto_forecast_monitoring_wf", END.isoformat(), {"end": END.isoformat(), "config": "two_markets"}, **env
@@ -80,5 +81,5 @@ def test_each_market_gets_its_own_model_and_drift_retrains_only_its_market(
         decisions = dict(conn.execute(select(monitoring.c.market, monitoring.c.decision)).all())
     engine.dispose()
     assert "drift" in decisions["KRW-ETH"] and "drift" not in decisions["KRW-BTC"]
-    triggered = train_runs(airflow_home)[before:]
+    triggered = [conf for run_id, conf in train_runs(airflow_home).items() if run_id not in before]
     assert len(triggered) == 1 and "KRW-ETH" in triggered[0] and "KRW-BTC" not in triggered[0]
