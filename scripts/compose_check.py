@@ -14,7 +14,7 @@
    the DAGs through the airflow-cli service (profile debug).
 4. `run --rm stack-bootstrap`: the calm 2022 backfill and the first train (config calm_regime), then unpause.
 5. The scenario of scripts/stack_check.py, through Airflow's REST API: the calm history again (its upserts
-   change nothing), then three days of the FTX collapse, each data run feeding inference and monitoring through
+   change nothing), then five days of the FTX collapse, each data run feeding inference and monitoring through
    their Assets; monitoring alerts and triggers a retrain.
 6. Asserts: result rows in PostgreSQL (psql in the postgres container), the champion alias on the MLflow server,
    model files in the bucket (S3 API), tasks on both Celery workers (task instances' hostnames), a train run

@@ -40,7 +40,9 @@ sys.path.insert(0, str(REPO_ROOT))
 BIN = Path(sys.executable).parent
 CONFIG = "calm_regime"  # a ridge champion that only saw calm weeks: the FTX days drift away from it
 CALM = [("2022-08-01", "2022-09-01"), ("2022-09-01", "2022-10-01"), ("2022-10-01", "2022-11-06")]
-STORMY_DAYS = [("2022-11-06", "2022-11-07"), ("2022-11-07", "2022-11-08"), ("2022-11-08", "2022-11-09")]
+# the FTX collapse, a day per data run: monitoring of this champion turns to warn on the window ending 11-10 and
+# to drift on the one ending 11-11 (the same decisions as `make regime-change`), which triggers the retrain
+STORMY_DAYS = [(f"2022-11-{day:02d}", f"2022-11-{day + 1:02d}") for day in range(6, 11)]
 MODEL = "crypto_forecast-KRW-BTC"
 
 
