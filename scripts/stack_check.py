@@ -8,7 +8,7 @@ backend, artifacts proxied to the S3 bucket), and Airflow with the CeleryExecuto
 default the local server), with three fresh databases. A local Slack-compatible server records messages.
 
 Then it runs crypto_forecast through the scheduler: the data workflow over three intervals of calm 2022
-candles, the train workflow, and three stormy days of the FTX collapse, each day's data run feeding
+candles, the train workflow, and five stormy days of the FTX collapse, each day's data run feeding
 inference and monitoring through their Assets; monitoring alerts Slack and triggers a retrain. It asserts:
 tasks ran on both workers, results are in PostgreSQL, model artifacts are in the bucket, the champion alias
 is set on the MLflow server, and an alert reached Slack. It prints the wall time and the per-worker task
