@@ -40,8 +40,8 @@ sys.path.insert(0, str(REPO_ROOT))
 BIN = Path(sys.executable).parent
 CONFIG = "calm_regime"  # a ridge champion that only saw calm weeks: the FTX days drift away from it
 CALM = [("2022-08-01", "2022-09-01"), ("2022-09-01", "2022-10-01"), ("2022-10-01", "2022-11-06")]
-# the FTX collapse, a day per data run: monitoring of this champion turns to warn on the window ending 11-10 and
-# to drift on the one ending 11-11 (the same decisions as `make regime-change`), which triggers the retrain
+# the FTX collapse, a day per data run: monitoring of this calm champion first flags drift on the window ending
+# 11-10 (three days are not enough since PSI bins are smoothed), which triggers the retrain; the fifth day follows it
 STORMY_DAYS = [(f"2022-11-{day:02d}", f"2022-11-{day + 1:02d}") for day in range(6, 11)]
 MODEL = "crypto_forecast-KRW-BTC"
 
