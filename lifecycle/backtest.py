@@ -30,7 +30,7 @@ from lifecycle.stages.train import (
     candidate_family,
     no_report,
     require_splits,
-    skill,
+    scores_on_common_rows,
     window_end,
 )
 
@@ -120,30 +120,26 @@ def fold(
     require_splits(window, project, partition, bounds, spec)
     known = window[window["label_time"] < origin]  # a fit sees nothing labelled at or after the origin
     ahead = ((window["label_time"] >= origin) & window["target"].notna()).to_numpy()
-    rows = []
+    predicted, seconds = {}, {}
     for family in families:
         began = time.perf_counter()
-        model = fit_as_served(family, known, spec)
-        predicted = np.asarray(model.predict(window), dtype=float)
-        seconds = time.perf_counter() - began
-        log.info("backtest %s: %s fitted at origin %s in %.1f s", partition, family.name, origin, seconds)
-        rows.append(
-            {
-                "candidate": family.name,
-                "fit_s": seconds,
-                "predicted": predicted,
-                "fitted_rows": int(known["split"].notna().sum()),
-                "fitted_until": known.loc[known["split"].notna(), "label_time"].max(),
-            }
-        )
-    common = ahead.copy()
-    for row in rows:
-        common &= np.isfinite(row["predicted"])
-    for row in rows:
-        row.update(project.hooks.score(window.loc[common], row.pop("predicted")[common], spec))
-    baseline = rows[-1]
+        predicted[family.name] = np.asarray(fit_as_served(family, known, spec).predict(window), dtype=float)
+        seconds[family.name] = time.perf_counter() - began
+        log.info("backtest %s: %s fitted at origin %s in %.1f s", partition, family.name, origin, seconds[family.name])
+    scores = scores_on_common_rows(project, spec, window, ahead, predicted, families[-1].name)
+    fitted = known["split"].notna()
     return pd.DataFrame(
-        [{"origin": origin, **row, "skill": skill(row, baseline, spec)} for row in rows],
+        [
+            {
+                "origin": origin,
+                "candidate": name,
+                "fit_s": seconds[name],
+                "fitted_rows": int(fitted.sum()),
+                "fitted_until": known.loc[fitted, "label_time"].max(),
+                **scores[name],
+            }
+            for name in predicted
+        ]
     )
 
 

@@ -2,8 +2,9 @@
 
 Decay is scale-free: the champion's live error against its companion baseline's on the same realised rows.
 Drift compares the recent features with the window the served model was fitted on (extended to the last test
-window a gate kept it on), with thresholds calibrated for the window size (service.monitoring.drift). Either one alerts Slack once when trouble starts, and asks for a
-retrain unless the cooldown holds it back (service.monitoring.verdict). A shadow on trial is scored beside the
+window a gate kept it on), with thresholds calibrated for the window size (service.monitoring.drift). Either one
+alerts Slack once when trouble starts, and asks for a retrain unless the cooldown holds it back
+(service.monitoring.verdict). A shadow on trial is scored beside the
 champion on the same rows; once it has `live_hours` of outcomes it is promoted or retired.
 """
 

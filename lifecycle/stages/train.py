@@ -407,13 +407,26 @@ def _test_scores(engine, project: Project, prepared: dict, spec: ConfigSet, uris
     predicted = {
         model: registry.predict(registry.load_model(uri), frame, project.output) for model, uri in uris.items()
     }
-    common = (frame["split"] == "test").to_numpy().copy()
+    return scores_on_common_rows(project, spec, frame, (frame["split"] == "test").to_numpy(), predicted, "baseline")
+
+
+def scores_on_common_rows(
+    project: Project,
+    spec: ConfigSet,
+    frame: pd.DataFrame,
+    rows: np.ndarray,
+    predicted: dict[str, np.ndarray],
+    baseline: str,
+) -> dict[str, dict[str, float]]:
+    """Each model's metrics on the `rows` of `frame` that every one of them forecast (so all are judged on the same
+    rows), with its skill against the `baseline` model's."""
+    common = rows.copy()
     for values in predicted.values():
         common &= np.isfinite(values)
     scores = {
         model: project.hooks.score(frame.loc[common], values[common], spec) for model, values in predicted.items()
     }
-    return {model: {**values, "skill": skill(values, scores["baseline"], spec)} for model, values in scores.items()}
+    return {model: {**values, "skill": skill(values, scores[baseline], spec)} for model, values in scores.items()}
 
 
 def skill(scores: dict[str, float], baseline: dict[str, float], spec: ConfigSet) -> float:
