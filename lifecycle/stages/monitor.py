@@ -2,7 +2,8 @@
 
 Decay is scale-free: the champion's live error against its companion baseline's on the same realised rows.
 Drift compares the recent features with the window the served model was fitted on (extended to the last test
-window a gate kept it on), with thresholds calibrated for the window size (service.monitoring.drift). Either one
+window a gate kept it on), with thresholds calibrated for the window size; a shift that window ends in is
+acknowledged, not alarmed about again (service.monitoring.drift). Either one
 alerts Slack once when trouble starts, and asks for a retrain unless the cooldown holds it back
 (service.monitoring.verdict). A shadow on trial is scored beside the
 champion on the same rows; once it has `live_hours` of outcomes it is promoted or retired.
@@ -29,7 +30,7 @@ from service.models import registry
 from service.models.registry import CHAMPION, SHADOW
 from service.models.roles import promote_shadow, retire_shadow
 from service.monitoring.decision import decay_reasons, decide
-from service.monitoring.drift import feature_drift
+from service.monitoring.drift import drift_after_acknowledged
 from service.monitoring.verdict import retrain_verdict
 
 
@@ -214,7 +215,7 @@ def _drift(conn: Connection, project, partition, champion, start, end, spec) -> 
     columns = list(spec.monitoring.drift_features)
     reference = read_features(conn, project.tables, partition, *drift_reference(champion.tags), columns)
     recent = read_features(conn, project.tables, partition, start, end, columns)
-    return feature_drift(reference, recent, spec.monitoring)
+    return drift_after_acknowledged(reference, recent, spec.monitoring)
 
 
 def drift_reference(tags: dict[str, str]) -> tuple[datetime, datetime]:

@@ -211,9 +211,11 @@ def gate(
     if recorded is None:
         champion = registry.version_by_alias(name, CHAMPION)  # an unreachable registry raises: no decision without it
         uris = {"challenger": challenger["model_uri"], "baseline": baseline["model_uri"]}
+        unseen_from = None
         if champion is not None:
             uris["champion"] = f"models:/{name}/{champion.version}"
-        scores = _test_scores(engine, project, prepared, spec, uris)
+            unseen_from = utc(champion.tags["fit_end"]) if "fit_end" in champion.tags else None
+        scores = _test_scores(engine, project, prepared, spec, uris, unseen_from)
         decision = gate_rules.decide(
             {model: values[metric] for model, values in scores.items()},
             metric,
@@ -401,13 +403,26 @@ def _refit(engine, project: Project, spec: ConfigSet, prepared: dict, chosen: di
     )
 
 
-def _test_scores(engine, project: Project, prepared: dict, spec: ConfigSet, uris: dict[str, str]) -> dict[str, dict]:
-    """Metrics of each model on the test rows where every one of them has a forecast."""
+def _test_scores(
+    engine, project: Project, prepared: dict, spec: ConfigSet, uris: dict[str, str], unseen_from: datetime | None
+) -> dict[str, dict]:
+    """Metrics of each model on the test rows where every one of them has a forecast, labelled from `unseen_from`
+    on when any are: a champion refitted up to its own run's end was fitted on the start of a later run's test
+    window, and scoring it there would favour it."""
     frame, _ = load_dataset(engine, project, prepared["partition"], utc(prepared["end"]), spec)
     predicted = {
         model: registry.predict(registry.load_model(uri), frame, project.output) for model, uri in uris.items()
     }
-    return scores_on_common_rows(project, spec, frame, (frame["split"] == "test").to_numpy(), predicted, "baseline")
+    return scores_on_common_rows(project, spec, frame, gate_rows(frame, unseen_from), predicted, "baseline")
+
+
+def gate_rows(frame: pd.DataFrame, unseen_from: datetime | None) -> np.ndarray:
+    """The test split, without the rows labelled before `unseen_from` unless that would leave none."""
+    test = (frame["split"] == "test").to_numpy()
+    if unseen_from is None:
+        return test
+    unseen = test & (frame["label_time"] >= unseen_from).to_numpy()
+    return unseen if unseen.any() else test
 
 
 def scores_on_common_rows(

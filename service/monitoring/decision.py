@@ -29,15 +29,15 @@ def decide(
     enough_rows = rows >= config.min_joined_rows
     decayed = enough_rows and bool(decay)
     reasons = list(decay) if decayed else []
-    measured = {feature: stats for feature, stats in drift.items() if stats["level"] != "insufficient_data"}
+    measured = _measured(drift)
     alerting = [feature for feature, stats in measured.items() if stats["level"] == "alert"]
     warned = [feature for feature, stats in measured.items() if stats["level"] in ("warn", "alert")]
     needed = config.min_drifted_share * len(measured)
-    drifted = bool(measured) and len(alerting) >= needed
-    if drifted:
+    shifted = drifted(drift, config)
+    if shifted:
         reasons.append("drift in " + ", ".join(_described(feature, drift[feature]) for feature in alerting))
-    if decayed or drifted:
-        return "+".join(name for name, flag in (("drift", drifted), ("decay", decayed)) if flag), reasons
+    if decayed or shifted:
+        return "+".join(name for name, flag in (("drift", shifted), ("decay", decayed)) if flag), reasons
     if measured and (len(warned) >= needed or alerting):
         return "warn", ["PSI above its warning level in " + ", ".join(_described(f, drift[f]) for f in warned)]
     if not enough_rows or not measured:
@@ -47,6 +47,17 @@ def decide(
             else "too few feature rows to measure drift"
         ]
     return "ok", ["within limits"]
+
+
+def drifted(drift: dict[str, dict], config: MonitoringConfig) -> bool:
+    """At least `min_drifted_share` of the measured features alert."""
+    measured = _measured(drift)
+    alerting = sum(stats["level"] == "alert" for stats in measured.values())
+    return bool(measured) and alerting >= config.min_drifted_share * len(measured)
+
+
+def _measured(drift: dict[str, dict]) -> dict[str, dict]:
+    return {feature: stats for feature, stats in drift.items() if stats["level"] != "insufficient_data"}
 
 
 def _described(feature: str, stats: dict) -> str:

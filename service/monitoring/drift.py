@@ -12,12 +12,14 @@ import pandas as pd
 from scipy.stats import chi2, ks_2samp
 
 from compose.config import MonitoringConfig
+from service.monitoring.decision import drifted
 
 # Bin shares are estimated with the Jeffreys pseudo-count, (count + 1/2) / (n + bins/2): finite for an empty bin,
 # and as uncertain as a window of n rows is. A fixed floor (e.g. 1e-4) made each empty bin of a 72-row window cost
 # ~0.69 of PSI whatever its size, so calm stretches with empty tail bins set the thresholds, not the data's spread.
 PSEUDO_COUNT = 0.5
 MIN_WINDOWS = 30  # fewer reference windows than this: thresholds from the chi-square approximation instead
+LEVELS = ("ok", "warn", "alert")
 
 
 def bin_edges(reference: np.ndarray, bins: int) -> np.ndarray:
@@ -96,6 +98,26 @@ def feature_drift(reference: pd.DataFrame, recent: pd.DataFrame, config: Monitor
             "ks_pvalue": ks_pvalue(before, now),
             "level": level,
         }
+    return statistics
+
+
+def drift_after_acknowledged(
+    reference: pd.DataFrame, recent: pd.DataFrame, config: MonitoringConfig
+) -> dict[str, dict]:
+    """`feature_drift` of `recent` against the reference, where the reference's own last `len(recent)` rows count
+    as a second reference when they had drifted from the rest: the served model was then fitted (or kept by a gate)
+    on a window that ends in a shift, so the shift is acknowledged, and a feature only alerts (or warns) when it
+    also moved away from that acknowledged stretch. Without this a retrain that learned a lasting shift would be
+    asked again and again by the shift it just learned."""
+    statistics = feature_drift(reference, recent, config)
+    tail, body = reference.iloc[-len(recent) :], reference.iloc[: -len(recent)]
+    if len(recent) == 0 or not drifted(feature_drift(body, tail, config), config):
+        return statistics
+    since = feature_drift(tail, recent, config)
+    for feature, stats in statistics.items():
+        level, acknowledged = stats["level"], since[feature]["level"]
+        if level in ("warn", "alert") and acknowledged in LEVELS:
+            statistics[feature] = {**stats, "level": min(level, acknowledged, key=LEVELS.index), "acknowledged": True}
     return statistics
 
 

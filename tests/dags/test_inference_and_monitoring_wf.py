@@ -1,5 +1,7 @@
-"""`airflow dags test` of inference then monitoring: forecasts land, drift is seen, the train DAG is triggered."""
+"""`airflow dags test` of inference then monitoring: forecasts land, drift is seen, the train DAG is triggered, and
+the retrain it asks for heals the loop: the same lasting shift is not alarmed about again."""
 
+import json
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -9,6 +11,8 @@ from sqlalchemy import create_engine, select, update
 from lifecycle import stages
 from projects.crypto_forecast.run import PROJECT
 from projects.crypto_forecast.utils.tables import features, monitoring, predictions
+from service.models import registry
+from service.models.registry import CHAMPION
 
 END = datetime(2024, 3, 4, tzinfo=UTC)
 
@@ -20,7 +24,9 @@ def train_runs(airflow_home: Path) -> dict[str, str]:
     return {run_id: conf if isinstance(conf, str) else (conf or b"").decode(errors="replace") for run_id, conf in rows}
 
 
-def test_inference_then_monitoring_triggers_the_train_workflow(dags_test, airflow_home, database, pg_url, mlflow_store):
+def test_inference_then_monitoring_triggers_the_train_workflow_and_the_retrain_heals(
+    dags_test, airflow_home, database, pg_url, mlflow_store
+):
     stages.data(PROJECT, "2023-09-01T00:00:00+00:00", "2024-03-08T00:00:00+00:00", source="replay")
     assert stages.train(PROJECT, end="2024-03-01T00:00:00+00:00", config="smoke")["decision"] == "promoted"
     env = {"DATABASE_URL": pg_url, "MLFLOW_TRACKING_URI": mlflow_store}
@@ -32,7 +38,7 @@ def test_inference_then_monitoring_triggers_the_train_workflow(dags_test, airflo
     with engine.begin() as conn:
         served = select(predictions.c.target_time).where(predictions.c.role == "champion")
         assert len(conn.execute(served).all()) == 72
-        # a volatility regime change in the last three days (the training's window ended 3 days before END)
+        # a lasting volatility regime change from three days before END on (the training's window ended there)
         conn.execute(
             update(features)
             .where(features.c.candle_time >= END - timedelta(hours=72))
@@ -51,10 +57,28 @@ def test_inference_then_monitoring_triggers_the_train_workflow(dags_test, airflo
     assert monitored.succeeded, monitored.output[-6000:]
     with engine.connect() as conn:
         row = conn.execute(select(monitoring.c.decision, monitoring.c.retrain_requested)).one()
-    engine.dispose()
     assert "drift" in row.decision and row.retrain_requested
     triggered = {run_id: conf for run_id, conf in train_runs(airflow_home).items() if run_id not in before}
     assert len(triggered) == 1
     [conf] = triggered.values()
     assert "drift" in conf and END.isoformat() in conf  # the reason and the window travel to the train run
     assert "KRW-BTC" in conf  # and the partition: only that market retrains
+
+    retrained = dags_test("crypto_forecast_train_wf", END.isoformat(), conf=json.loads(conf), **env)
+    assert retrained.succeeded, retrained.output[-6000:]
+    train_runs_so_far = set(train_runs(airflow_home))
+    served = registry.version_by_alias(PROJECT.model_name("KRW-BTC"), CHAMPION).tags
+    assert END.isoformat() in (served["fit_end"], served.get("validated_end"))  # it has seen the new regime
+
+    later = END + timedelta(hours=48)
+    conf = {"start": END.isoformat(), "end": later.isoformat(), "config": "smoke"}
+    assert dags_test("crypto_forecast_inference_wf", later.isoformat(), conf=conf, **env).succeeded
+    for end in (END + timedelta(hours=24), later):  # the shift goes on, acknowledged: no alarm, no second retrain
+        conf = {"end": end.isoformat(), "config": "smoke"}
+        monitored = dags_test("crypto_forecast_monitoring_wf", end.isoformat(), conf=conf, **env)
+        assert monitored.succeeded, monitored.output[-6000:]
+        with engine.connect() as conn:
+            row = conn.execute(select(monitoring).where(monitoring.c.window_end == end)).one()
+        assert row.decision in ("ok", "warn") and not row.retrain_requested, (row.decision, row.reason)
+    engine.dispose()
+    assert set(train_runs(airflow_home)) == train_runs_so_far

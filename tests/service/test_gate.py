@@ -1,7 +1,9 @@
-"""The promotion gate's rules (pure function): challenger, champion and baseline on the same test window."""
+"""The promotion gate's rules (pure functions): challenger, champion and baseline on the same test window."""
 
+import pandas as pd
 import pytest
 
+from lifecycle.stages.train import gate_rows
 from service.models.gate import decide
 
 
@@ -48,3 +50,13 @@ def test_the_live_policy_sends_a_winner_over_a_healthy_champion_to_shadow():
 def test_higher_is_better_metrics(challenger, promotes):
     decision = gate(challenger, baseline=0.85, champion=0.90, higher=True)
     assert decision.promotes is promotes
+
+
+def test_the_champion_is_scored_only_on_test_rows_it_was_not_fitted_on():
+    labelled = pd.date_range("2022-11-01", periods=10, freq="D", tz="UTC")
+    frame = pd.DataFrame({"label_time": labelled, "split": ["validation"] * 3 + ["test"] * 7})
+    fitted_until = pd.Timestamp("2022-11-06", tz="UTC")  # a refit up to its own run's end saw 11-04 and 11-05
+    assert gate_rows(frame, fitted_until).tolist() == [False] * 5 + [True] * 5
+    assert gate_rows(frame, None).tolist() == [False] * 3 + [True] * 7
+    seen_everything = pd.Timestamp("2022-12-01", tz="UTC")  # no unseen row: the whole test split, as before
+    assert gate_rows(frame, seen_everything).tolist() == [False] * 3 + [True] * 7
