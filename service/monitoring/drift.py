@@ -20,6 +20,9 @@ from service.monitoring.decision import drifted
 PSEUDO_COUNT = 0.5
 MIN_WINDOWS = 30  # fewer reference windows than this: thresholds from the chi-square approximation instead
 LEVELS = ("ok", "warn", "alert")
+# a reference's last window is judged against the rest only when the rest holds this many windows of its length:
+# with fewer, the bootstrap's thresholds are too narrow to tell a shift from the spread of a small sample
+MIN_BODY_WINDOWS = 10
 
 
 def bin_edges(reference: np.ndarray, bins: int) -> np.ndarray:
@@ -111,7 +114,9 @@ def drift_after_acknowledged(
     asked again and again by the shift it just learned."""
     statistics = feature_drift(reference, recent, config)
     tail, body = reference.iloc[-len(recent) :], reference.iloc[: -len(recent)]
-    if len(recent) == 0 or not drifted(feature_drift(body, tail, config), config):
+    if len(recent) == 0 or len(body) < MIN_BODY_WINDOWS * len(recent):
+        return statistics
+    if not drifted(feature_drift(body, tail, config), config):
         return statistics
     since = feature_drift(tail, recent, config)
     for feature, stats in statistics.items():

@@ -50,3 +50,9 @@ def test_a_shift_the_reference_ends_in_is_acknowledged_and_a_further_one_is_not(
 def test_a_reference_that_ends_calm_acknowledges_nothing():
     reference, recent = frame(1.0, 4_000), frame(3.0, 72)
     assert drift_after_acknowledged(reference, recent, CONFIG) == feature_drift(reference, recent, CONFIG)
+
+
+def test_a_small_reference_acknowledges_nothing():
+    """Five windows' worth of rows before the shift: too few to call its last window drifted from the rest."""
+    reference, recent = pd.concat([frame(1.0, 360), frame(3.0, 72)], ignore_index=True), frame(3.0, 72)
+    assert drift_after_acknowledged(reference, recent, CONFIG) == feature_drift(reference, recent, CONFIG)
