@@ -68,7 +68,10 @@ def main() -> None:
                 "heavy_over_thin": round(heavy / thin, 1),
             }
     rows = [
-        (name, f"{r['thin_ms']:6.1f} ms ({r['thin_range_ms'][0]:.0f}-{r['thin_range_ms'][1]:.0f})   heavy twin {r['heavy_ms']:7.1f} ms   ratio {r['heavy_over_thin']}x")
+        (
+            name,
+            f"{r['thin_ms']:6.1f} ms ({r['thin_range_ms'][0]:.0f}-{r['thin_range_ms'][1]:.0f})   heavy twin {r['heavy_ms']:7.1f} ms   ratio {r['heavy_over_thin']}x",
+        )
         for name, r in results.items()
     ]
     worst = max(r["thin_ms"] for r in results.values())
