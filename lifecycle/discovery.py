@@ -1,7 +1,7 @@
 """The projects the platform finds by itself: every folder under projects/ with a run.py. No list to edit.
 
 This is the one place that imports a project by its name: `PROJECT` from its run.py (the contract), and, for
-DAG files that must stay light at parse time, `CONFIG_SETS` from its configs package. `mlops projects` lists
+DAG files that must stay light at parse time, `CONFIG_NAMES` from its package. `mlops projects` lists
 what it finds.
 """
 
@@ -32,8 +32,9 @@ def load_project(name: str):
 
 
 def config_names(name: str) -> list[str]:
-    """The project's config set names without importing its run.py (pydantic only: cheap at DAG parse time)."""
-    return list(importlib.import_module(f"projects.{name}.configs").CONFIG_SETS)
+    """The project's config set names, from its package's CONFIG_NAMES: nothing else of the project is imported
+    (DAG files call this at parse time)."""
+    return list(importlib.import_module(f"projects.{name}").CONFIG_NAMES)
 
 
 def dag_files(project: str, root: Path = REPO_ROOT) -> dict[str, Path]:

@@ -11,15 +11,17 @@ import json
 import shutil
 import subprocess
 import sys
+from typing import ClassVar
 
 import pytest
 from sqlalchemy import select
 
+from compose.config import ConfigSet, config_sets
 from compose.paths import REPO_ROOT
 from db_handler import migrate
 from lifecycle import stages
 from lifecycle.contract import Hooks, Project
-from lifecycle.discovery import KINDS, dag_files, discover, load_project
+from lifecycle.discovery import KINDS, config_names, dag_files, discover, load_project
 from lifecycle.records import utc
 from lifecycle.stages.monitor import realised_forecasts
 from service.models.registry import CHAMPION, version_by_alias
@@ -40,6 +42,7 @@ def test_layout_and_declaration(name):
     assert isinstance(project, Project) and project.name == name and project.folder == folder
     assert project.migrations.is_dir() and any(project.migrations.glob("0001_*.py"))
     assert project.config_sets is importlib.import_module(f"projects.{name}.configs").CONFIG_SETS
+    assert config_names(name) == list(project.config_sets)  # what the DAG files' config param offers
     for kind, path in dag_files(name).items():
         assert path.is_file() and kind in KINDS
     assert project.tables.names and all(table.startswith(f"{name}_") for table in project.tables.names)
@@ -62,6 +65,19 @@ def test_config_sets_are_registered_by_name(name):
         assert example.data_start < example.train_end < example.end
     with pytest.raises(KeyError, match="available: default"):
         project.spec("no_such_config")
+
+
+def test_config_names_must_list_the_registered_sets():
+    class Default(ConfigSet):
+        name: ClassVar[str] = "default"
+
+    class Smoke(Default):
+        name: ClassVar[str] = "smoke"
+
+    assert list(config_sets(Default, Smoke, names=("default", "smoke"))) == ["default", "smoke"]
+    for names in (("default",), ("smoke", "default"), ("default", "smoke", "other")):
+        with pytest.raises(ValueError, match=r"CONFIG_NAMES .* must list the registered config sets"):
+            config_sets(Default, Smoke, names=names)
 
 
 @pytest.mark.parametrize("name", PROJECTS)

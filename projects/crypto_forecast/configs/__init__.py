@@ -1,7 +1,6 @@
 """Config sets of crypto_forecast, chosen with `--config NAME` (the DAGs' `config` param). A variant subclasses
-`Default`, overrides a field, and is registered in CONFIG_SETS at the bottom of this file.
-
-Light on purpose (pydantic only): DAG files list these names at parse time.
+`Default`, overrides a field, and is registered in CONFIG_SETS at the bottom of this file, with its name in
+CONFIG_NAMES (the package's __init__.py, which DAG files read at parse time).
 """
 
 import os
@@ -11,6 +10,7 @@ from pydantic import Field, model_validator
 
 from compose import config
 from compose.config import ExampleTimeline, FloatRange, IntRange, ModelParams, PromotionPolicy, SearchConfig
+from projects.crypto_forecast import CONFIG_NAMES
 
 
 class DataConfig(config.DataConfig):
@@ -180,4 +180,4 @@ class TwoMarkets(Smoke):
     data: DataConfig = DataConfig(markets=("KRW-BTC", "KRW-ETH"))
 
 
-CONFIG_SETS = config.config_sets(Default, CalmRegime, LiveShadow, Smoke, TwoMarkets)
+CONFIG_SETS = config.config_sets(Default, CalmRegime, LiveShadow, Smoke, TwoMarkets, names=CONFIG_NAMES)

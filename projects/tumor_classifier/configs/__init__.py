@@ -1,10 +1,11 @@
 """Config sets of tumor_classifier (`--config NAME`): a variant subclasses Default and is registered in
-CONFIG_SETS. Light on purpose (pydantic only): DAG files list these names at parse time."""
+CONFIG_SETS, with its name in CONFIG_NAMES (the package's __init__.py, which DAG files read at parse time)."""
 
 from typing import ClassVar
 
 from compose import config
 from compose.config import ExampleTimeline, FloatRange, IntRange, ModelParams, SearchConfig
+from projects.tumor_classifier import CONFIG_NAMES
 
 NAMES = "radius texture perimeter area smoothness compactness concavity concave_points symmetry fractal_dimension"
 MEASUREMENTS = [f"{stat}_{name}" for stat in ("mean", "se", "worst") for name in NAMES.split()]
@@ -81,4 +82,4 @@ class Smoke(Default):
     train: TrainConfig = TrainConfig(candidates=("random_forest",), training_batches=6, search=SearchConfig())
 
 
-CONFIG_SETS = config.config_sets(Default, Smoke)
+CONFIG_SETS = config.config_sets(Default, Smoke, names=CONFIG_NAMES)
