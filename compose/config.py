@@ -113,6 +113,13 @@ class MonitoringConfig(Config):
     warn_quantile: float = Field(default=0.95, gt=0, lt=1)
     alert_quantile: float = Field(default=0.995, gt=0, lt=1)
     min_drifted_share: float = Field(default=0.5, gt=0, le=1)  # share of drift_features that must alert
+    # scale-like features (positive, e.g. hourly ranges) whose level is watched for a rise: the mean of their log
+    # over the last `level_window_hours` against the `level_baseline_hours` before, alerting above this quantile of
+    # the same statistic over the reference window (service.monitoring.level); one such alert is drift
+    level_features: tuple[str, ...] = ()
+    level_window_hours: int = Field(default=24, ge=1)
+    level_baseline_hours: int = Field(default=336, ge=1)
+    level_alert_quantile: float = Field(default=0.95, gt=0, lt=1)
     retrain_cooldown_hours: int = Field(default=24, ge=0)
 
     @model_validator(mode="after")

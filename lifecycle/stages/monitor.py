@@ -3,7 +3,8 @@
 Decay is scale-free: the champion's live error against its companion baseline's on the same realised rows.
 Drift compares the recent features with the window the served model was fitted on (extended to the last test
 window a gate kept it on), with thresholds calibrated for the window size; a shift that window ends in is
-acknowledged, not alarmed about again (service.monitoring.drift). Either one
+acknowledged, not alarmed about again (service.monitoring.drift). A rise in the level of scale-like features
+(hourly ranges) over the weeks before is drift too (service.monitoring.level). Either one
 alerts Slack once when trouble starts, and asks for a retrain unless the cooldown holds it back
 (service.monitoring.verdict). A shadow on trial is scored beside the
 champion on the same rows; once it has `live_hours` of outcomes it is promoted or retired.
@@ -31,6 +32,7 @@ from service.models.registry import CHAMPION, SHADOW
 from service.models.roles import promote_shadow, retire_shadow
 from service.monitoring.decision import decay_reasons, decide
 from service.monitoring.drift import drift_after_acknowledged
+from service.monitoring.level import level_drift
 from service.monitoring.verdict import retrain_verdict
 
 
@@ -147,7 +149,7 @@ def check_partition(
             "rows_joined": rows,
             "unrealised": unrealised,
             "live": metrics,
-            "drift": {feature: stats.get("psi") for feature, stats in drift.items()},
+            "drift": {feature: stats.get("psi", stats.get("shift")) for feature, stats in drift.items()},
             "shadow": shadow_result,
             "alert": delivery.status if delivery else None,
         }
@@ -209,13 +211,17 @@ def realised_forecasts(
 
 
 def _drift(conn: Connection, project, partition, champion, start, end, spec) -> dict[str, dict]:
-    """Recent features against the reference window of the served model (drift_reference)."""
+    """Recent features against the reference window of the served model (drift_reference): PSI of the drift
+    window, and the level of the level features over the weeks before `end`."""
     if "fit_start" not in champion.tags:
         return {}
-    columns = list(spec.monitoring.drift_features)
+    config, time = spec.monitoring, project.tables.time
+    columns = list(dict.fromkeys(config.drift_features + config.level_features))
     reference = read_features(conn, project.tables, partition, *drift_reference(champion.tags), columns)
-    recent = read_features(conn, project.tables, partition, start, end, columns)
-    return drift_after_acknowledged(reference, recent, spec.monitoring)
+    level_start = end - timedelta(hours=config.level_window_hours + config.level_baseline_hours)
+    history = read_features(conn, project.tables, partition, min(start, level_start), end, columns)
+    recent = history[history[time] >= start]
+    return {**drift_after_acknowledged(reference, recent, config), **level_drift(reference, history, time, config)}
 
 
 def drift_reference(tags: dict[str, str]) -> tuple[datetime, datetime]:

@@ -173,7 +173,10 @@ class ModelEvent(BaseModel):
 
 
 class FeatureDrift(BaseModel):
+    """A PSI check (psi, warn_at, alert_at, ks_pvalue) or, for "<feature> level", a level check (shift, alert_at)."""
+
     psi: float | None = None
+    shift: float | None = None
     warn_at: float | None = None
     alert_at: float | None = None
     ks_pvalue: float | None = None

@@ -31,8 +31,9 @@ def decide(
     reasons = list(decay) if decayed else []
     measured = _measured(drift)
     alerting = [feature for feature, stats in measured.items() if stats["level"] == "alert"]
-    warned = [feature for feature, stats in measured.items() if stats["level"] in ("warn", "alert")]
-    needed = config.min_drifted_share * len(measured)
+    psi = _by_psi(measured)
+    warned = [feature for feature, stats in psi.items() if stats["level"] in ("warn", "alert")]
+    needed = config.min_drifted_share * len(psi)
     shifted = drifted(drift, config)
     if shifted:
         reasons.append("drift in " + ", ".join(_described(feature, drift[feature]) for feature in alerting))
@@ -50,15 +51,24 @@ def decide(
 
 
 def drifted(drift: dict[str, dict], config: MonitoringConfig) -> bool:
-    """At least `min_drifted_share` of the measured features alert."""
+    """At least `min_drifted_share` of the features measured by PSI alert, or a level check alerts."""
     measured = _measured(drift)
-    alerting = sum(stats["level"] == "alert" for stats in measured.values())
-    return bool(measured) and alerting >= config.min_drifted_share * len(measured)
+    psi = _by_psi(measured)
+    alerting = sum(stats["level"] == "alert" for stats in psi.values())
+    risen = any(stats["level"] == "alert" for feature, stats in measured.items() if feature not in psi)
+    return risen or (bool(psi) and alerting >= config.min_drifted_share * len(psi))
 
 
 def _measured(drift: dict[str, dict]) -> dict[str, dict]:
     return {feature: stats for feature, stats in drift.items() if stats["level"] != "insufficient_data"}
 
 
+def _by_psi(measured: dict[str, dict]) -> dict[str, dict]:
+    """The entries of the PSI check (the others are level checks, service.monitoring.level)."""
+    return {feature: stats for feature, stats in measured.items() if "psi" in stats}
+
+
 def _described(feature: str, stats: dict) -> str:
+    if "shift" in stats:
+        return f"{feature} (mean log up {stats['shift']:.2f} on the weeks before > {stats['alert_at']:.2f})"
     return f"{feature} (PSI {stats['psi']:.2f} > {stats['alert_at' if stats['level'] == 'alert' else 'warn_at']:.2f})"

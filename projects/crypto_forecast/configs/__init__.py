@@ -121,6 +121,7 @@ class MonitoringConfig(config.MonitoringConfig):
 
     performance_window_hours: int = Field(default=24, ge=1)
     drift_features: tuple[str, ...] = ("ret_1h", "ret_3h", "range_1h", "volume_z_168h")
+    level_features: tuple[str, ...] = ("range_1h",)  # a day of wider hourly ranges than the two weeks before
 
 
 class Default(config.ConfigSet):

@@ -16,7 +16,7 @@ ROLE_COLOURS = {"champion": "#1f77b4", "shadow": "#9467bd", "baseline": "#7f7f7f
 WARN, ALERT = "#ff7f0e", "#d62728"
 HEIGHT = 320
 DRIFT_LINES = {  # FeatureDrift field -> legend label, line style
-    "psi": ("PSI", {"color": ROLE_COLOURS["champion"]}),
+    "psi": ("PSI (level checks: shift)", {"color": ROLE_COLOURS["champion"]}),
     "warn_at": ("warn threshold", {"color": WARN, "dash": "dot"}),
     "alert_at": ("alert threshold", {"color": ALERT, "dash": "dash"}),
 }
@@ -55,7 +55,7 @@ def decay_chart(rows: Sequence[MonitoringRow]) -> go.Figure:
 
 def drift_chart(rows: Sequence[MonitoringRow]) -> go.Figure:
     """One panel per feature: its PSI per window against its own warn and alert thresholds (calibrated for the
-    window's size, so they move)."""
+    window's size, so they move); a level check's panel shows its shift against its alert threshold."""
     features = sorted({feature for row in rows for feature in row.drift})
     if not features:
         return _or_empty(_figure("Feature drift (PSI)"))
@@ -68,7 +68,10 @@ def drift_chart(rows: Sequence[MonitoringRow]) -> go.Figure:
         for field, (label, line) in DRIFT_LINES.items():
             figure.add_scatter(
                 x=times,
-                y=[getattr(stats, field) for _, stats in points],
+                y=[
+                    stats.shift if field == "psi" and stats.psi is None else getattr(stats, field)
+                    for _, stats in points
+                ],
                 name=label,
                 hovertext=feature,
                 line=line,
