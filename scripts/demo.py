@@ -142,8 +142,9 @@ def _print_training(summary: dict) -> None:
 def _print_monitoring(summary: dict) -> None:
     live = summary["live"]
     ratio = f"MAE / baseline's {live['ratio']:.2f}" if live.get("ratio") is not None else "no realised forecasts"
-    psi = {feature: round(value, 2) for feature, value in summary["drift"].items() if value is not None}
-    print(f"    {summary['end'][:10]}: {summary['decision']:<12} retrain={summary['retrain']!s:<5} {ratio}; PSI {psi}")
+    drift = {feature: round(value, 2) for feature, value in summary["drift"].items() if value is not None}
+    decided = f"{summary['end'][:10]}: {summary['decision']:<12} retrain={summary['retrain']!s:<5} {ratio}"
+    print(f"    {decided}; PSI (level: log rise) {drift}")
 
 
 def _reset_embedded_database(data_dir: Path) -> None:
