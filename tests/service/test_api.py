@@ -124,8 +124,11 @@ def test_monitoring_rows_page_newest_first_with_a_summary(client, served):
     assert newest["partition"] == MARKET and newest["model_version"] == "1" and newest["shadow_version"] == "2"
     assert newest["metrics"]["decay"]["limit"] == 1.25 and newest["metrics"]["metric"] == "mae"
     assert newest["metrics"]["champion"]["mae"] == newest["metrics"]["baseline"]["mae"]  # the baseline serves
-    assert set(newest["drift"]) == {"ret_1h", "ret_3h", "range_1h", "volume_z_168h"}
-    assert all(stats["warn_at"] < stats["alert_at"] for stats in newest["drift"].values())
+    psi_checks = {"ret_1h", "ret_3h", "range_1h", "volume_z_168h"}
+    assert set(newest["drift"]) == psi_checks | {"range_1h level"}  # and the level check of range_1h
+    assert all(newest["drift"][feature]["warn_at"] < newest["drift"][feature]["alert_at"] for feature in psi_checks)
+    level = newest["drift"]["range_1h level"]
+    assert level["psi"] is None and level["shift"] is not None and level["alert_at"] > 0, level
     trial = newest["shadow_trial"]
     assert trial["version"] == "2" and trial["verdict"] == "on trial" and trial["shadow"]["mae"] > 0
 

@@ -130,7 +130,8 @@ def test_project_page_draws_each_chart_on_data_time(live_service, served, browse
     ]
     assert [(t["name"], t["x"]) for t in traces["chart-decay"]] == [("ratio", monitored), ("limit", monitored)]
     assert traces["chart-decay"][1]["y"] == [1.25] * monitored
-    assert len(traces["chart-drift"]) == 4 * 3 and {t["x"] for t in traces["chart-drift"]} == {monitored}
+    # four PSI panels and the level check of range_1h, three traces each
+    assert len(traces["chart-drift"]) == 5 * 3 and {t["x"] for t in traces["chart-drift"]} == {monitored}
     versions = {t["name"]: t for t in traces["chart-versions"]}
     assert versions["champion"]["y"] == [1] * monitored and versions["shadow"]["y"] == [2] * monitored
     assert versions["moves"]["y"] == [2, 1]  # the gate's reject of v2 and promotion of v1, at train_end
