@@ -46,7 +46,7 @@ def level_drift(reference: pd.DataFrame, recent: pd.DataFrame, time: str, config
         entry = {"shift": round(shift, 6), "alert_at": round(alert_at, 6), "level": "ok"}
         if null[null.index > null.index[-1] - window].max() > alert_at:
             # the reference ends in a rise, which the served model has seen: the recent window must also have risen
-            # from the reference's last window, beyond the same quantile of that day-on-day statistic
+            # from the reference's last window, beyond the same quantile of that window-on-window statistic
             risen_since = recent_logs[recent_logs.index > recent_logs.index[-1] - window].mean()
             risen_since -= before[before.index > before.index[-1] - window].mean()
             acknowledged_at = float(np.quantile(level_shift(before, window, window), quantile))
