@@ -39,7 +39,7 @@ def decide(
         reasons.append("drift in " + ", ".join(_described(feature, drift[feature]) for feature in alerting))
     if decayed or shifted:
         return "+".join(name for name, flag in (("drift", shifted), ("decay", decayed)) if flag), reasons
-    if measured and (len(warned) >= needed or alerting):
+    if (psi and len(warned) >= needed) or alerting:
         return "warn", ["PSI above its warning level in " + ", ".join(_described(f, drift[f]) for f in warned)]
     if not enough_rows or not measured:
         return "insufficient_data", [

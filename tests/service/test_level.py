@@ -51,6 +51,15 @@ def test_a_calmer_day_is_not_an_alarm_and_a_short_reference_is_insufficient():
     assert decide([], {"a": {"level": "ok", "psi": 0.01}, "range level": short}, 24, CONFIG)[0] == "ok"
 
 
+def test_a_project_with_level_checks_only_is_ok_when_its_level_holds():
+    level_only = MonitoringConfig(level_features=("range",))
+    held = level_drift(
+        hours("2023-01-01", [1.0] * 24 * 120), hours("2023-05-01", [1.0] * 24 * 15, seed=1), "time", level_only
+    )
+    assert held["range level"]["level"] == "ok"
+    assert decide([], held, 24, level_only) == ("ok", ["within limits"])
+
+
 def test_a_rise_the_reference_ends_in_is_acknowledged_and_a_further_one_is_not():
     """A retrain fitted up to two days into a tripled range: the same level after it is known (a day compared with
     a day: it still alerts above that statistic's 95% quantile, ~5% of such days); a further tripling is not."""
