@@ -36,8 +36,8 @@ def level_drift(reference: pd.DataFrame, recent: pd.DataFrame, time: str, config
     window, baseline = pd.Timedelta(hours=config.level_window_hours), pd.Timedelta(hours=config.level_baseline_hours)
     quantile, statistics = config.level_alert_quantile, {}
     for feature in config.level_features:
-        before = _logs(reference, time, feature)
-        recent_logs = _logs(recent, time, feature, floor=_floor(reference[feature]))
+        floor = _floor(reference[feature])
+        before, recent_logs = _logs(reference, time, feature, floor), _logs(recent, time, feature, floor)
         null, now = level_shift(before, window, baseline), level_shift(recent_logs, window, baseline)
         if len(null) < MIN_REFERENCE_POINTS or now.empty:
             statistics[f"{feature} level"] = {"level": "insufficient_data", "reference_points": len(null)}
@@ -58,13 +58,13 @@ def level_drift(reference: pd.DataFrame, recent: pd.DataFrame, time: str, config
     return statistics
 
 
-def _logs(frame: pd.DataFrame, time: str, feature: str, floor: float | None = None) -> pd.Series:
-    """log(feature) indexed by time; zeros (an hour without a price move) count as the smallest positive value of
-    the reference."""
+def _logs(frame: pd.DataFrame, time: str, feature: str, floor: float) -> pd.Series:
+    """log(feature) indexed by time, values below `floor` raised to it."""
     values = frame.set_index(time)[feature].astype(float).dropna()
-    return np.log(values.clip(lower=floor if floor is not None else _floor(values)))
+    return np.log(values.clip(lower=floor))
 
 
 def _floor(values: pd.Series) -> float:
-    positive = values[values > 0]
+    """The smallest positive value: zeros (an hour without a price move) count as the smallest move seen."""
+    positive = values.astype(float)[values > 0]
     return float(positive.min()) if len(positive) else 1e-12
