@@ -4,10 +4,12 @@ Decay is scale-free: the champion's live error against its companion baseline's 
 Drift compares the recent features with the window the served model was fitted on (extended to the last test
 window a gate kept it on), with thresholds calibrated for the window size; a shift that window ends in is
 acknowledged, not alarmed about again (service.monitoring.drift). A rise in the level of scale-like features
-(hourly ranges) over the weeks before is drift too (service.monitoring.level). Either one
-alerts Slack once when trouble starts, and asks for a retrain unless the cooldown holds it back
-(service.monitoring.verdict). A shadow on trial is scored beside the
-champion on the same rows; once it has `live_hours` of outcomes it is promoted or retired.
+(hourly ranges) over the weeks before is drift too (service.monitoring.level). Either one alerts Slack once when
+trouble starts, and asks for a retrain unless the cooldown holds it back (service.monitoring.verdict). Once the
+served model has seen data of the drift episode under way (the runs since the last `ok`: a retrain after its first
+alarm did that), drift without decay is a warning: one retrain per episode, and decay still alerts. A shadow on
+trial is scored beside the champion on the same rows; once it has `live_hours` of outcomes it is promoted or
+retired.
 """
 
 from datetime import UTC, datetime, timedelta
@@ -15,7 +17,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, or_, select
 
 from compose.config import ConfigSet
 from db_handler import upsert
@@ -30,7 +32,7 @@ from messenger.messages import monitoring_alert, shadow_alert
 from service.models import registry
 from service.models.registry import CHAMPION, SHADOW
 from service.models.roles import promote_shadow, retire_shadow
-from service.monitoring.decision import decay_reasons, decide
+from service.monitoring.decision import ALERTING, decay_reasons, decide
 from service.monitoring.drift import drift_after_acknowledged
 from service.monitoring.level import level_drift
 from service.monitoring.verdict import retrain_verdict
@@ -83,7 +85,9 @@ def check_partition(
                 )
         metric = spec.train.selection_metric
         decay = decay_reasons(live.get("ratio"), metric, config) if rows >= config.min_joined_rows else []
-        decision, reasons = decide(decay, drift, rows, config, has_model=champion is not None)
+        with engine.connect() as conn:
+            acknowledged = _acknowledged(conn, project, partition, end, champion)
+        decision, reasons = decide(decay, drift, rows, config, champion is not None, acknowledged)
         metrics = json_safe(
             {**live, "unrealised": unrealised, "decay": _decay_point(live, config), "shadow": shadow_result}
         )
@@ -267,6 +271,30 @@ def _judge_shadow(engine, project, partition, end, champion, shadow, spec, run_i
 def _decay_point(live: dict, config) -> dict[str, float] | None:
     """What the dashboard plots: the decay ratio against its limit."""
     return {"ratio": live["ratio"], "limit": config.decay_vs_baseline} if "ratio" in live else None
+
+
+def _acknowledged(conn: Connection, project: Project, partition: str, end: datetime, champion) -> str | None:
+    """Why the drift episode under way is acknowledged, or None: the served model was fitted (or kept by a gate)
+    on data up to or after the episode's first alarm, so the retrain the alarm asked for has happened. An episode
+    is the monitoring runs since the last `ok`."""
+    if champion is None or "fit_start" not in champion.tags:
+        return None
+    monitoring, tables = project.tables.monitoring, project.tables
+    earlier = [monitoring.c.window_end < end]
+    if tables.partition is not None:
+        earlier.append(monitoring.c[tables.partition] == partition)
+    last_ok = select(func.max(monitoring.c.window_end)).where(*earlier, monitoring.c.decision == "ok")
+    since_ok = or_(last_ok.scalar_subquery().is_(None), monitoring.c.window_end > last_ok.scalar_subquery())
+    first_alarm = conn.execute(
+        select(func.min(monitoring.c.window_end)).where(*earlier, since_ok, monitoring.c.decision.in_(ALERTING))
+    ).scalar_one_or_none()
+    seen_until = drift_reference(champion.tags)[1]
+    if first_alarm is None or seen_until < utc(first_alarm):
+        return None
+    return (
+        f"v{champion.version} has seen data up to {seen_until:%Y-%m-%d %H:%M} (fitted or kept by a gate), after "
+        f"this episode's first alarm at {utc(first_alarm):%Y-%m-%d %H:%M}; decay still alerts"
+    )
 
 
 def _previous_decision(conn: Connection, project: Project, partition: str, end: datetime) -> str | None:

@@ -18,12 +18,19 @@ def decay_reasons(ratio: float | None, metric: str, config: MonitoringConfig) ->
 
 
 def decide(
-    decay: list[str], drift: dict[str, dict], rows: int, config: MonitoringConfig, has_model: bool = True
+    decay: list[str],
+    drift: dict[str, dict],
+    rows: int,
+    config: MonitoringConfig,
+    has_model: bool = True,
+    acknowledged: str | None = None,
 ) -> tuple[str, list[str]]:
     """(decision, reasons): drift, decay, drift+decay, warn, insufficient_data, ok, or no_model.
 
     Drift needs `min_drifted_share` of the monitored features to alert at once; a warning needs that share to
-    warn, or one feature to alert. Decay only counts with at least `min_joined_rows` realised rows."""
+    warn, or one feature to alert. Decay only counts with at least `min_joined_rows` realised rows. `acknowledged`
+    (why, when the served model was fitted on data of the drift episode under way, lifecycle.stages.monitor) turns drift
+    without decay into a warning: the loop has acted on it, and decay still alerts."""
     if not has_model:
         return "no_model", ["no champion to monitor"]
     enough_rows = rows >= config.min_joined_rows
@@ -37,6 +44,8 @@ def decide(
     shifted = drifted(drift, config)
     if shifted:
         reasons.append("drift in " + ", ".join(_described(feature, drift[feature]) for feature in alerting))
+    if shifted and acknowledged and not decayed:
+        return "warn", [f"{reasons[-1]}, acknowledged: {acknowledged}"]
     if decayed or shifted:
         return "+".join(name for name, flag in (("drift", shifted), ("decay", decayed)) if flag), reasons
     if (psi and len(warned) >= needed) or alerting:

@@ -27,12 +27,12 @@ def forecasts(champion, candles):
     return candles
 
 
-def inject_drift(engine, factor: float = 8.0) -> None:
-    """Multiply recent hourly returns and ranges, and lift volumes: what a volatility regime change does."""
+def inject_drift(engine, factor: float = 8.0, since: datetime = END - timedelta(hours=72)) -> None:
+    """Multiply hourly returns and ranges from `since` on, and lift volumes: what a volatility regime change does."""
     with engine.begin() as conn:
         conn.execute(
             update(features)
-            .where(features.c.candle_time >= END - timedelta(hours=72))
+            .where(features.c.candle_time >= since)
             .values(
                 ret_1h=features.c.ret_1h * factor,
                 ret_3h=features.c.ret_3h * factor,
@@ -138,3 +138,32 @@ def test_drift_reference_is_the_fit_window_extended_to_where_a_gate_kept_the_mod
     assert drift_reference(fitted) == (start, end)
     kept = {**fitted, "validated_end": "2022-11-11T00:00:00+00:00"}
     assert drift_reference(kept) == (start, datetime(2022, 11, 11, tzinfo=UTC))
+
+
+def test_once_a_retrain_has_seen_the_drift_episode_drift_alone_warns_until_an_ok_ends_it(forecasts):
+    inject_drift(forecasts)
+    first = stages.monitor(PROJECT, END, config=NO_COOLDOWN, run_id="scheduled__1")
+    assert "drift" in first["decision"] and first["retrain"] is True
+    stages.train(PROJECT, end=END, reason="drift", config=RIDGE)  # the retrain it asked for: data up to END
+    inject_drift(forecasts, factor=4.0, since=END)  # and the shift grows after it: drift by any statistic
+
+    later = stages.monitor(PROJECT, END + timedelta(hours=24), config=NO_COOLDOWN)
+
+    assert later["decision"] == "warn" and later["retrain"] is False and later["alert"] is None
+    [reason] = later["reasons"]
+    assert reason.startswith("drift in ") and "acknowledged: v" in reason
+    assert f"first alarm at {END:%Y-%m-%d %H:%M}" in reason
+    with forecasts.begin() as conn:  # an ok run ends the episode: the next drift is a new one
+        conn.execute(
+            update(monitoring).where(monitoring.c.window_end == END + timedelta(hours=24)).values(decision="ok")
+        )
+    again = stages.monitor(PROJECT, END + timedelta(hours=48), config=NO_COOLDOWN)
+    assert "drift" in again["decision"] and again["retrain"] is True
+
+
+def test_an_acknowledged_drift_still_alerts_with_decay():
+    config, drift = MonitoringConfig(), {"a": {"level": "alert", "psi": 2.0, "alert_at": 0.5, "warn_at": 0.3}}
+    decay = decay_reasons(1.5, "mae", config)
+    assert decide([], drift, 48, config, acknowledged="v2 has seen it")[0] == "warn"
+    assert decide(decay, drift, 48, config, acknowledged="v2 has seen it")[0] == "drift+decay"
+    assert decide([], drift, 48, config)[0] == "drift"
