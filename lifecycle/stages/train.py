@@ -6,8 +6,9 @@
               validation and test, logged as a child run with its model; the baseline is a candidate too
     gate      the best challenger on validation meets the champion and the baseline on the same test rows
               (service.models.gate); the decision is recorded before anything moves, keyed by the run
-    register  the winner refitted on the whole window up to `end` (what serves), registered with its windows
-              as tags, given its role (champion, or shadow under the live policy), the event recorded
+    register  the winner refitted on the whole window up to `end` (what serves; a champion that stays is refitted
+              too, from its recipe), registered with its windows as tags, given its role (champion, or shadow
+              under the live policy), the event recorded
 
 The train DAG runs each step as its own task (trials mapped in parallel); `train()` runs them all in one process.
 A retried step returns what its first try decided and changes nothing.
@@ -222,8 +223,9 @@ def gate(
             spec.train.higher_is_better,
             spec.train.champion_margin,
             spec.train.promotion.mode,
+            champion_refits=champion is not None and recipe(project, champion.tags) is not None,
         )
-        chosen = baseline if decision.winner == "baseline" else challenger
+        chosen = _chosen(project, name, decision, challenger, baseline, champion)
         recorded = record_decision(
             engine,
             RecordedDecision(
@@ -238,7 +240,7 @@ def gate(
                 champion_before=str(champion.version) if champion else None,
             ),
         )
-    chosen = baseline if recorded.winner == "baseline" else challenger
+    chosen = _chosen(project, name, recorded, challenger, baseline)
     summary = {
         "stage": "train.gate",
         "prepared": prepared,
@@ -251,8 +253,9 @@ def gate(
 
 
 def register(project: Project, gated: dict[str, Any], config: str | ConfigSet = "default") -> dict[str, Any]:
-    """Refit the winner on the whole window, register it, give it its role, record the event; the challenger
-    that lost is registered as it was evaluated, with the `challenger` role, for the record."""
+    """Refit the winner on the whole window, register it, give it its role, record the event; when a champion
+    without a recipe stays, the challenger that lost is registered as it was evaluated, with the `challenger`
+    role, for the record."""
     spec = project.spec(config)
     engine = project_engine(project)
     prepared, chosen = gated["prepared"], gated["chosen"]
@@ -268,7 +271,7 @@ def register(project: Project, gated: dict[str, Any], config: str | ConfigSet = 
             event = apply_decision(engine, decision, version, model_run)
         else:
             event = apply_decision(engine, decision, decision.version)
-        if decision.winner == "champion":  # it held against a fresh fit on this window: drift is judged up to it
+        if decision.winner == "champion" and not decision.promotes:  # kept as it is: drift is judged up to here
             registry.tag_version(name, decision.champion_before, {"validated_end": end.isoformat()})
         training_ended(engine, project.name, name, run_id, "done")
         tracking.close_parent_run(
@@ -278,7 +281,7 @@ def register(project: Project, gated: dict[str, Any], config: str | ConfigSet = 
                 for model, values in decision.scores.items()
                 for key, value in values.items()
             },
-            {"decision": OUTCOMES[decision.alias], "registered_version": decision.version, "reason": decision.reason},
+            {"decision": outcome(decision), "registered_version": decision.version, "reason": decision.reason},
         )
         before = decision.champion_before
         run.rows_written = 1
@@ -290,7 +293,7 @@ def register(project: Project, gated: dict[str, Any], config: str | ConfigSet = 
             "candidate": decision.candidate,
             "winner": decision.winner,
             "version": decision.version,
-            "decision": OUTCOMES[decision.alias],
+            "decision": outcome(decision),
             "alias": event.alias,
             "reason": decision.reason,
             "champion_before": before,
@@ -299,6 +302,20 @@ def register(project: Project, gated: dict[str, Any], config: str | ConfigSet = 
             "candidates": gated["candidates"],
         }
     return run.summary
+
+
+def outcome(decision: RecordedDecision) -> str:
+    """promoted, refitted (the champion stayed and its refit serves), shadow, or rejected."""
+    return "refitted" if decision.winner == "champion" and decision.promotes else OUTCOMES[decision.alias]
+
+
+def recipe(project: Project, tags: dict[str, str]) -> dict[str, Any] | None:
+    """What a registered version was fitted with (candidate family, parameters, selected settings), to refit it;
+    None for the baseline (nothing to learn) and for a version registered by hand."""
+    if tags.get("candidate") not in project.hooks.candidates or "params" not in tags:
+        return None
+    settings = json.loads(tags.get("settings", "{}"))
+    return {"candidate": tags["candidate"], "params": json.loads(tags["params"]), "settings": settings}
 
 
 def window_end(engine: Engine, project: Project, partition: str, end: datetime | str | None) -> datetime:
@@ -357,21 +374,34 @@ def plan(prepared: dict[str, Any]) -> list[tuple[str, int]]:
     return [*fits, (prepared["baseline"], 0)]
 
 
+def _chosen(project, name, decision, challenger, baseline, champion=None) -> dict[str, Any]:
+    """What the register step fits or records: the baseline's or the challenger's trial, or the recipe of a
+    champion that stays (read from the version the gate compared, so a retry finds the same)."""
+    if decision.winner == "baseline":
+        return baseline
+    if decision.winner == "champion" and decision.promotes:
+        champion = champion or registry.get_version(name, decision.champion_before)
+        return recipe(project, champion.tags)
+    return challenger
+
+
 def _register(engine, project, spec, prepared, decision, chosen, baseline) -> tuple[str, str]:
     """(version, MLflow run of the registered model)."""
     bounds = SplitBounds(**{key: utc(value) for key, value in prepared["bounds"].items()})
-    winner_scores = decision.scores["challenger" if decision.winner == "champion" else decision.winner]
+    kept = decision.winner == "champion" and not decision.promotes  # the losing challenger is recorded
+    winner_scores = decision.scores["challenger" if kept else decision.winner]
     tags = {
         "candidate": chosen["candidate"],
         "partition": prepared["partition"],
         "parent_run_id": prepared["parent_run_id"],
         "airflow_run_id": decision.run_id,
         "params": json.dumps(chosen["params"]),
+        "settings": json.dumps(chosen["settings"]),
         **bounds.as_dict(),
         **{f"test_{key}": repr(float(value)) for key, value in winner_scores.items()},
         **{f"baseline_test_{key}": repr(float(value)) for key, value in decision.scores["baseline"].items()},
     }
-    if decision.winner == "champion":  # the losing challenger, as evaluated: fitted on the train split
+    if kept:  # the losing challenger, as evaluated: fitted on the train split
         tags.update(fit_start=bounds.train_start.isoformat(), fit_end=bounds.validation_start.isoformat())
         tags.update(baseline_model_uri=baseline["model_uri"], baseline_run_id=baseline["run_id"])
         version = registry.register_version(decision.model_name, chosen["model_uri"], chosen["run_id"], tags)

@@ -10,6 +10,11 @@ forecast, a candidate like any other) and the current champion:
   on its test window);
 - otherwise the entrant must beat the champion by `champion_margin` (relative), else the champion stays. Under the
   `live` promotion policy a winner that beat a healthy champion goes to shadow first.
+
+A champion that stays is refitted, like any winner, on the window up to the run's end when it has a recipe (a
+candidate family and its parameters; the baseline has nothing to learn, a version registered by hand no recipe):
+the refit becomes the champion, so a retrain always serves a model that has seen the newest data. Without a recipe
+the champion stays as it is and the challenger is recorded as rejected.
 """
 
 from dataclasses import dataclass
@@ -32,8 +37,10 @@ def decide(
     higher_is_better: bool,
     champion_margin: float,
     promotion: str = "test_window",
+    champion_refits: bool = False,
 ) -> GateDecision:
-    """`scores` maps challenger, baseline and (when one exists) champion to their `metric` on the same test rows."""
+    """`scores` maps challenger, baseline and (when one exists) champion to their `metric` on the same test rows;
+    `champion_refits`: the champion has a recipe to refit if it stays."""
     sign = -1 if higher_is_better else 1  # compare as "lower is better"
 
     def better(a: float, b: float) -> bool:
@@ -66,9 +73,10 @@ def decide(
             f"{versus}; the {entrant} ({best:.6g}) beats champion {champion:.6g} by the {champion_margin:.2%} margin "
             f"and {then}",
         )
-    return GateDecision(
-        "champion",
-        "challenger",
-        f"{versus}; the {entrant} ({best:.6g}) does not beat champion {champion:.6g} by the "
-        f"{champion_margin:.2%} margin, so the champion stays",
+    stays = (
+        f"{versus}; the {entrant} ({best:.6g}) does not beat champion {champion:.6g} by the {champion_margin:.2%} "
+        "margin, so the champion stays"
     )
+    if champion_refits:
+        return GateDecision("champion", "champion", f"{stays}, refitted on the window up to the end")
+    return GateDecision("champion", "challenger", stays)

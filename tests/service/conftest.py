@@ -174,8 +174,9 @@ def served(served_world, monkeypatch):
 
 @pytest.fixture
 def moves_world(new_schema, tmp_path, monkeypatch):
-    """tumor_classifier for tests that move roles: v1 champion, v2 the same training again (challenger), no
-    forecasts; in a schema and MLflow store of its own, set in the environment with API_TOKEN."""
+    """tumor_classifier for tests that move roles: v1 (the first champion), v2 champion (the same training again:
+    v1 stays, refitted), no forecasts; in a schema and MLflow store of its own, set in the environment with
+    API_TOKEN."""
     from lifecycle import stages
     from lifecycle.discovery import load_project
 
@@ -185,7 +186,7 @@ def moves_world(new_schema, tmp_path, monkeypatch):
     example = tumor.spec("smoke").example
     stages.data(tumor, example.data_start, example.train_end, config="smoke")
     decisions = [stages.train(tumor, end=example.train_end, config="smoke")["decision"] for _ in range(2)]
-    assert decisions == ["promoted", "rejected"]
+    assert decisions == ["promoted", "refitted"]
 
 
 @pytest.fixture

@@ -163,6 +163,11 @@ def test_models_per_partition_with_skill_and_whether_the_baseline_serves(client)
     assert client.get(f"/projects/{CRYPTO}/models/KRW-ETH").status_code == 404
 
 
+def test_a_champion_that_replaced_none_cannot_be_rolled_back(client, auth):
+    refused = client.post(f"/projects/{CRYPTO}/models/{MARKET}/rollback", json={}, headers=auth)
+    assert refused.status_code == 409 and "nothing to roll back" in refused.json()["detail"]
+
+
 def test_events_and_alerts_page_newest_first(client):
     events = client.get(f"/projects/{CRYPTO}/events").json()
     assert events["total"] == 3 and [event["action"] for event in events["items"]] == ["shadow", "reject", "promote"]
@@ -193,35 +198,33 @@ def test_roles_move_by_hand_each_recorded_as_an_event(moves_world, airflow_serve
         )
 
         promoted = client.post(
-            f"{base}/promote", json={"version": "2", "reason": "v2 reads the new device"}, headers=auth
+            f"{base}/promote", json={"version": "1", "reason": "v1 reads the old device"}, headers=auth
         )
         assert promoted.status_code == 200
         event = promoted.json()
-        assert (event["action"], event["from_version"], event["to_version"]) == ("promote", "1", "2")
+        assert (event["action"], event["from_version"], event["to_version"]) == ("promote", "2", "1")
         assert (
             event["id"] > 0
             and event["run_id"].startswith("api__")
-            and event["reason"] == "by hand: v2 reads the new device"
+            and event["reason"] == "by hand: v1 reads the old device"
         )
+        assert registry.version_by_alias(TUMOR, registry.CHAMPION).version == 1
+
+        rolled = client.post(f"{base}/rollback", json={"reason": "v1 misbehaves"}, headers=auth)
+        assert rolled.status_code == 200 and (rolled.json()["from_version"], rolled.json()["to_version"]) == ("1", "2")
         assert registry.version_by_alias(TUMOR, registry.CHAMPION).version == 2
 
-        rolled = client.post(f"{base}/rollback", json={"reason": "v2 misbehaves"}, headers=auth)
-        assert rolled.status_code == 200 and (rolled.json()["from_version"], rolled.json()["to_version"]) == ("2", "1")
-        assert registry.version_by_alias(TUMOR, registry.CHAMPION).version == 1
-        again = client.post(f"{base}/rollback", json={}, headers=auth)
-        assert again.status_code == 409 and "nothing to roll back" in again.json()["detail"]
-
         assert (
-            client.post(f"{base}/shadow", json={"version": "1", "reason": "the champion"}, headers=auth).status_code
+            client.post(f"{base}/shadow", json={"version": "2", "reason": "the champion"}, headers=auth).status_code
             == 409
         )
-        shadowed = client.post(f"{base}/shadow", json={"version": "2", "reason": "prove it live"}, headers=auth)
+        shadowed = client.post(f"{base}/shadow", json={"version": "1", "reason": "prove it live"}, headers=auth)
         assert shadowed.status_code == 200 and shadowed.json()["alias"] == "shadow"
         models = client.get(base).json()
-        assert (models["champion"]["version"], models["shadow"]["version"], models["challenger"]) == ("1", "2", None)
+        assert (models["champion"]["version"], models["shadow"]["version"], models["challenger"]) == ("2", "1", None)
 
         actions = [event["action"] for event in client.get(f"/projects/{TUMOR}/events").json()["items"]]
-        assert actions == ["shadow", "rollback", "promote", "reject", "promote"]
+        assert actions == ["shadow", "rollback", "promote", "promote", "promote"]  # the last two: v1, its refit v2
 
 
 def test_predict_serves_the_champion_never_the_shadow(client, served):

@@ -7,11 +7,11 @@ from lifecycle.stages.train import gate_rows
 from service.models.gate import decide
 
 
-def gate(challenger, baseline, champion=None, margin=0.01, promotion="test_window", higher=False):
+def gate(challenger, baseline, champion=None, margin=0.01, promotion="test_window", higher=False, refits=False):
     scores = {"challenger": challenger, "baseline": baseline}
     if champion is not None:
         scores["champion"] = champion
-    return decide(scores, "mae", higher, margin, promotion)
+    return decide(scores, "mae", higher, margin, promotion, champion_refits=refits)
 
 
 def test_no_champion_the_better_of_challenger_and_baseline_serves():
@@ -27,6 +27,14 @@ def test_must_beat_champion_by_margin():
     assert close_call.winner == "champion" and close_call.alias == "challenger"
     assert "does not beat champion" in close_call.reason
     assert not gate(99.5, baseline=101.0, champion=99.5, margin=0.0).promotes
+
+
+@pytest.mark.parametrize("promotion", ["test_window", "live"])
+def test_a_champion_with_a_recipe_stays_as_its_refit_which_serves_at_once(promotion):
+    stays = gate(99.0, baseline=100.0, champion=99.5, promotion=promotion, refits=True)
+    assert (stays.winner, stays.alias, stays.promotes) == ("champion", "champion", True)  # no shadow trial: same recipe
+    assert stays.reason.endswith("so the champion stays, refitted on the window up to the end")
+    assert gate(98.0, baseline=100.0, champion=99.5, refits=True).winner == "challenger"  # a refit does not shield it
 
 
 def test_beating_the_champion_is_not_enough_when_worse_than_the_baseline():

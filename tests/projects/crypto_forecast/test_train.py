@@ -1,5 +1,7 @@
 """Training on a slice of the shipped candles with a real MLflow store and real PostgreSQL."""
 
+import json
+
 import mlflow
 import numpy as np
 from sqlalchemy import select
@@ -88,12 +90,43 @@ def test_a_worse_model_is_never_promoted_and_the_event_says_why(candles, mlflow_
     assert "does not beat the baseline" in summary["reason"]
     served = registry.version_by_alias(MODEL, "champion")
     assert served.tags["candidate"] != wild["candidate"]
-    if summary["winner"] == "champion":  # the champion beat the baseline too: the wild one is recorded, not served
+    last = events(candles)[-1]
+    if summary["decision"] == "refitted":  # the champion stays as its recipe refitted up to the end, and serves
+        assert (str(served.version), served.tags["candidate"]) == (summary["version"], champion["candidate"])
+        assert served.tags["fit_end"] == prepared["end"] and summary["version"] != champion["version"]
+        assert served.tags["params"] == registry.get_version(MODEL, champion["version"]).tags["params"]
+        assert (last["action"], last["from_version"], last["to_version"]) == (
+            "promote",
+            champion["version"],
+            summary["version"],
+        )
+    elif summary["winner"] == "champion":  # the baseline has nothing to refit: kept, the wild one recorded
         assert str(served.version) == champion["version"]
         assert served.tags["validated_end"] == prepared["end"]  # kept on this window: drift is judged up to it
         assert registry.version_by_alias(MODEL, "challenger").version == int(summary["version"])
-        rejection = events(candles)[-1]
-        assert rejection["action"] == "reject" and rejection["to_version"] == summary["version"]
+        assert last["action"] == "reject" and last["to_version"] == summary["version"]
+
+
+def test_a_champion_that_stays_is_refitted_from_its_recipe_up_to_the_end_and_serves(candles, mlflow_store):
+    prepared = stages.prepare(PROJECT, "KRW-BTC", END, "test", FAST, run_id="manual__steady")
+    steady = constant_model(prepared, 0.0)  # forecasts "no change": ties the baseline, so no entrant beats it
+    recipe = {"candidate": "ridge", "params": json.dumps({"alpha": 10.0})}  # what a refit fits in its place
+    version = registry.register_version(MODEL, steady["model_uri"], steady["run_id"], recipe)
+    roles.assign_by_hand(candles, "crypto_forecast", MODEL, version, "champion", reason="test: a ridge recipe")
+
+    summary = gate_and_register(prepared, constant_model(prepared, 0.05))
+
+    assert (summary["winner"], summary["decision"], summary["champion_before"]) == ("champion", "refitted", version)
+    assert summary["reason"].endswith("so the champion stays, refitted on the window up to the end")
+    served = registry.version_by_alias(MODEL, "champion")
+    assert str(served.version) == summary["version"] != version
+    assert (served.tags["candidate"], json.loads(served.tags["params"])) == ("ridge", {"alpha": 10.0})
+    assert (served.tags["fit_start"], served.tags["fit_end"]) == (prepared["bounds"]["train_start"], prepared["end"])
+    frame, _ = load_dataset(candles, PROJECT, "KRW-BTC", utc(END), FAST)
+    forecasts = mlflow.pyfunc.load_model(f"models:/{MODEL}@champion").predict(frame[FEATURES])
+    assert np.nanstd(np.asarray(forecasts, dtype=float)) > 0  # a fitted ridge now, not the constant it replaced
+    last = events(candles)[-1]
+    assert (last["action"], last["from_version"], last["to_version"]) == ("promote", version, summary["version"])
 
 
 def test_a_better_model_replaces_a_weak_champion_then_rollback_and_retention(candles, mlflow_store):
