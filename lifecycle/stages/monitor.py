@@ -230,9 +230,9 @@ def _drift(conn: Connection, project, partition, champion, start, end, spec) -> 
 
 def drift_reference(tags: dict[str, str]) -> tuple[datetime, datetime]:
     """The rows the served model is known to handle: the window it was fitted on (kept as tags on its version),
-    extended to the end of the last test window on which a gate kept it against a fresh fit (`validated_end`).
-    Without the extension a champion that a drift-triggered retrain confirmed would stay "drifted" against its
-    old fit window, and retrain again after every cooldown with the same outcome."""
+    extended to the end of the last test window on which a gate kept it as it is (`validated_end`: a champion
+    without a recipe to refit). Without the extension such a champion, confirmed by a drift-triggered retrain,
+    would stay "drifted" against its old fit window, and retrain again after every cooldown with the same outcome."""
     fit_end = utc(tags["fit_end"])
     return utc(tags["fit_start"]), max(fit_end, utc(tags.get("validated_end", fit_end)))
 
