@@ -28,9 +28,10 @@ def decide(
     """(decision, reasons): drift, decay, drift+decay, warn, insufficient_data, ok, or no_model.
 
     Drift needs `min_drifted_share` of the monitored features to alert at once; a warning needs that share to
-    warn, or one feature to alert. Decay only counts with at least `min_joined_rows` realised rows. `acknowledged`
-    (why, when the served model was fitted on data of the drift episode under way, lifecycle.stages.monitor) turns drift
-    without decay into a warning: the loop has acted on it, and decay still alerts."""
+    warn, or one feature to alert. Decay only counts with at least `min_joined_rows` realised rows.
+
+    `acknowledged` says why the served model has seen the drift episode under way (lifecycle.stages.monitor), or is
+    None; it turns drift without decay into a warning: the loop has acted on it, and decay still alerts."""
     if not has_model:
         return "no_model", ["no champion to monitor"]
     enough_rows = rows >= config.min_joined_rows
