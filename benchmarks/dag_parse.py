@@ -31,7 +31,7 @@ HEAVY_IMPORTS = "import pandas, torch, mlflow, sklearn  # what a DAG file must n
 AIRFLOW = str(Path(sys.executable).parent / "airflow")
 
 
-def parse_seconds(dag_file: Path, home: Path, heavy: bool, tree: Path = REPO_ROOT) -> float:
+def parse_seconds(dag_file: Path, home: Path, heavy: bool, tree: Path) -> float:
     folder = Path(tempfile.mkdtemp(dir=home))
     source = dag_file.read_text()
     (folder / dag_file.name).write_text(HEAVY_IMPORTS + source if heavy else source)
@@ -63,10 +63,10 @@ def main() -> None:
         )
         results = {}
         for dag_file in sorted((tree / "dags").glob("*_wf.py")):
-            parse_seconds(dag_file, Path(home), True, tree)  # compiles and caches the bytecode, not counted
-            parses = sorted(parse_seconds(dag_file, Path(home), False, tree) for _ in range(repeat))
+            parse_seconds(dag_file, Path(home), heavy=True, tree=tree)  # compiles and caches the bytecode, not counted
+            parses = sorted(parse_seconds(dag_file, Path(home), heavy=False, tree=tree) for _ in range(repeat))
             thin = statistics.median(parses)
-            heavy = statistics.median(parse_seconds(dag_file, Path(home), True, tree) for _ in range(3))
+            heavy = statistics.median(parse_seconds(dag_file, Path(home), heavy=True, tree=tree) for _ in range(3))
             results[dag_file.name] = {
                 "thin_ms": round(thin * 1000, 1),
                 "thin_range_ms": [round(parses[0] * 1000, 1), round(parses[-1] * 1000, 1)],

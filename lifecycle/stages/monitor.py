@@ -71,13 +71,14 @@ def check_partition(
         shadow = registry.version_by_alias(name, SHADOW) if champion is not None else None
         performance_start = end - timedelta(hours=config.performance_window_hours)
         drift_start = end - timedelta(hours=config.drift_window_hours)
-        live, drift, rows, unrealised, shadow_result = {}, {}, 0, 0, None
+        live, drift, rows, unrealised, shadow_result, acknowledged = {}, {}, 0, 0, None, None
         if champion is not None:
             with engine.connect() as conn:
                 realised, unrealised = realised_forecasts(
                     conn, project, partition, performance_start, end, champion, None, spec
                 )
                 drift = _drift(conn, project, partition, champion, drift_start, end, spec)
+                acknowledged = _acknowledged(conn, project, partition, end, champion)
             live, rows = live_scores(project, realised, spec, ("champion", "baseline"))
             if shadow is not None:
                 shadow_result = _judge_shadow(
@@ -85,8 +86,6 @@ def check_partition(
                 )
         metric = spec.train.selection_metric
         decay = decay_reasons(live.get("ratio"), metric, config) if rows >= config.min_joined_rows else []
-        with engine.connect() as conn:
-            acknowledged = _acknowledged(conn, project, partition, end, champion)
         decision, reasons = decide(decay, drift, rows, config, champion is not None, acknowledged)
         metrics = json_safe(
             {**live, "unrealised": unrealised, "decay": _decay_point(live, config), "shadow": shadow_result}
@@ -277,16 +276,14 @@ def _acknowledged(conn: Connection, project: Project, partition: str, end: datet
     """Why the drift episode under way is acknowledged, or None: the served model was fitted (or kept by a gate)
     on data up to or after the episode's first alarm, so the retrain the alarm asked for has happened. An episode
     is the monitoring runs since the last `ok`."""
-    if champion is None or "fit_start" not in champion.tags:
+    if "fit_start" not in champion.tags:
         return None
-    monitoring, tables = project.tables.monitoring, project.tables
-    earlier = [monitoring.c.window_end < end]
-    if tables.partition is not None:
-        earlier.append(monitoring.c[tables.partition] == partition)
-    last_ok = select(func.max(monitoring.c.window_end)).where(*earlier, monitoring.c.decision == "ok")
-    since_ok = or_(last_ok.scalar_subquery().is_(None), monitoring.c.window_end > last_ok.scalar_subquery())
+    monitoring, earlier = project.tables.monitoring, _earlier_rows(project, partition, end)
+    last_ok = select(func.max(monitoring.c.window_end)).where(*earlier, monitoring.c.decision == "ok").scalar_subquery()
     first_alarm = conn.execute(
-        select(func.min(monitoring.c.window_end)).where(*earlier, since_ok, monitoring.c.decision.in_(ALERTING))
+        select(func.min(monitoring.c.window_end)).where(
+            *earlier, or_(last_ok.is_(None), monitoring.c.window_end > last_ok), monitoring.c.decision.in_(ALERTING)
+        )
     ).scalar_one_or_none()
     seen_until = drift_reference(champion.tags)[1]
     if first_alarm is None or seen_until < utc(first_alarm):
@@ -298,11 +295,15 @@ def _acknowledged(conn: Connection, project: Project, partition: str, end: datet
 
 
 def _previous_decision(conn: Connection, project: Project, partition: str, end: datetime) -> str | None:
-    monitoring, tables = project.tables.monitoring, project.tables
-    query = select(monitoring.c.decision).where(monitoring.c.window_end < end)
-    if tables.partition is not None:
-        query = query.where(monitoring.c[tables.partition] == partition)
+    monitoring = project.tables.monitoring
+    query = select(monitoring.c.decision).where(*_earlier_rows(project, partition, end))
     return conn.execute(query.order_by(monitoring.c.window_end.desc()).limit(1)).scalar_one_or_none()
+
+
+def _earlier_rows(project: Project, partition: str, end: datetime) -> list:
+    """Conditions for the partition's monitoring rows of windows ending before `end`."""
+    monitoring, column = project.tables.monitoring, project.tables.partition
+    return [monitoring.c.window_end < end, *([monitoring.c[column] == partition] if column else [])]
 
 
 def _forecast_key(project: Project) -> list[str]:

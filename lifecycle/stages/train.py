@@ -223,7 +223,7 @@ def gate(
             spec.train.higher_is_better,
             spec.train.champion_margin,
             spec.train.promotion.mode,
-            champion_refits=champion is not None and recipe(project, champion.tags) is not None,
+            champion_refits=champion is not None and _recipe(project, champion.tags) is not None,
         )
         chosen = _chosen(project, name, decision, challenger, baseline, champion)
         recorded = record_decision(
@@ -271,7 +271,7 @@ def register(project: Project, gated: dict[str, Any], config: str | ConfigSet = 
             event = apply_decision(engine, decision, version, model_run)
         else:
             event = apply_decision(engine, decision, decision.version)
-        if decision.winner == "champion" and not decision.promotes:  # kept as it is: drift is judged up to here
+        if decision.keeps_champion:  # drift is judged up to the window it was just kept on
             registry.tag_version(name, decision.champion_before, {"validated_end": end.isoformat()})
         training_ended(engine, project.name, name, run_id, "done")
         tracking.close_parent_run(
@@ -281,7 +281,7 @@ def register(project: Project, gated: dict[str, Any], config: str | ConfigSet = 
                 for model, values in decision.scores.items()
                 for key, value in values.items()
             },
-            {"decision": outcome(decision), "registered_version": decision.version, "reason": decision.reason},
+            {"decision": _outcome(decision), "registered_version": decision.version, "reason": decision.reason},
         )
         before = decision.champion_before
         run.rows_written = 1
@@ -293,7 +293,7 @@ def register(project: Project, gated: dict[str, Any], config: str | ConfigSet = 
             "candidate": decision.candidate,
             "winner": decision.winner,
             "version": decision.version,
-            "decision": outcome(decision),
+            "decision": _outcome(decision),
             "alias": event.alias,
             "reason": decision.reason,
             "champion_before": before,
@@ -304,12 +304,12 @@ def register(project: Project, gated: dict[str, Any], config: str | ConfigSet = 
     return run.summary
 
 
-def outcome(decision: RecordedDecision) -> str:
+def _outcome(decision: RecordedDecision) -> str:
     """promoted, refitted (the champion stayed and its refit serves), shadow, or rejected."""
     return "refitted" if decision.winner == "champion" and decision.promotes else OUTCOMES[decision.alias]
 
 
-def recipe(project: Project, tags: dict[str, str]) -> dict[str, Any] | None:
+def _recipe(project: Project, tags: dict[str, str]) -> dict[str, Any] | None:
     """What a registered version was fitted with (candidate family, parameters, selected settings), to refit it;
     None for the baseline (nothing to learn) and for a version registered by hand."""
     if tags.get("candidate") not in project.hooks.candidates or "params" not in tags:
@@ -381,15 +381,14 @@ def _chosen(project, name, decision, challenger, baseline, champion=None) -> dic
         return baseline
     if decision.winner == "champion" and decision.promotes:
         champion = champion or registry.get_version(name, decision.champion_before)
-        return recipe(project, champion.tags)
+        return _recipe(project, champion.tags)
     return challenger
 
 
 def _register(engine, project, spec, prepared, decision, chosen, baseline) -> tuple[str, str]:
     """(version, MLflow run of the registered model)."""
     bounds = SplitBounds(**{key: utc(value) for key, value in prepared["bounds"].items()})
-    kept = decision.winner == "champion" and not decision.promotes  # the losing challenger is recorded
-    winner_scores = decision.scores["challenger" if kept else decision.winner]
+    winner_scores = decision.scores["challenger" if decision.keeps_champion else decision.winner]
     tags = {
         "candidate": chosen["candidate"],
         "partition": prepared["partition"],
@@ -401,7 +400,7 @@ def _register(engine, project, spec, prepared, decision, chosen, baseline) -> tu
         **{f"test_{key}": repr(float(value)) for key, value in winner_scores.items()},
         **{f"baseline_test_{key}": repr(float(value)) for key, value in decision.scores["baseline"].items()},
     }
-    if kept:  # the losing challenger, as evaluated: fitted on the train split
+    if decision.keeps_champion:  # the losing challenger, as evaluated: fitted on the train split
         tags.update(fit_start=bounds.train_start.isoformat(), fit_end=bounds.validation_start.isoformat())
         tags.update(baseline_model_uri=baseline["model_uri"], baseline_run_id=baseline["run_id"])
         version = registry.register_version(decision.model_name, chosen["model_uri"], chosen["run_id"], tags)

@@ -33,6 +33,11 @@ class RecordedDecision:
     def promotes(self) -> bool:
         return self.alias == "champion"
 
+    @property
+    def keeps_champion(self) -> bool:
+        """The champion stayed as it is (it had no recipe to refit), and the losing challenger is recorded."""
+        return self.winner == "champion" and not self.promotes
+
 
 def read_decision(engine: Engine, project: str, model_name: str, run_id: str) -> RecordedDecision | None:
     ensure_schema(engine)
