@@ -45,16 +45,20 @@ class Settings(BaseSettings):
     airflow_username: str | None = None
     airflow_password: SecretStr | None = None
 
-    # Where people open the UIs, for links in messages (a stack's services reach each other by inner names):
-    # unset, links use airflow_url and mlflow_tracking_uri; the dashboard's is the service's base URL.
+    # Where people open the UIs, for links in messages (a stack's services reach each other by inner names, and
+    # their URLs may carry credentials): unset, messages have no Airflow or MLflow link, and the dashboard's is the
+    # service on this machine.
     airflow_public_url: str | None = None
     mlflow_public_url: str | None = None
     dashboard_public_url: str | None = None
 
-    # The service (REST API and dashboard): port, the token mutating endpoints require, allowed CORS origins.
+    # The service (REST API and dashboard): port, the token mutating endpoints require, allowed CORS origins, and
+    # what one request may cost: its body's bytes (checked before parsing) and the rows of one /predict.
     api_port: int = 8000
     api_token: SecretStr | None = None
     api_cors_origins: list[str] = []
+    api_max_body_bytes: int = 16 * 2**20
+    api_max_predict_rows: int = 10_000
 
     def mlflow_artifact_root(self) -> str | None:
         """Where a new experiment keeps artifacts: the configured location; else, with a tracking server, the
@@ -69,8 +73,11 @@ class Settings(BaseSettings):
 
 
 def get_settings() -> Settings:
-    """Read settings now (not cached: tests and tasks change the environment between calls).
+    """Read settings now (not cached: tests and tasks change the environment between calls)."""
+    return Settings(_env_file=env_file())
 
-    MLOPS_ENV_FILE points at another env file (tests point it at /dev/null so a developer's .env never leaks in).
-    """
-    return Settings(_env_file=os.environ.get("MLOPS_ENV_FILE", REPO_ROOT / ".env"))
+
+def env_file() -> Path:
+    """The env file settings are read from: `.env` at the repository root, or MLOPS_ENV_FILE (tests point it at
+    /dev/null so a developer's .env never leaks in)."""
+    return Path(os.environ.get("MLOPS_ENV_FILE", REPO_ROOT / ".env"))

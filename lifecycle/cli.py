@@ -5,11 +5,12 @@ Each stage prints its summary as one JSON line on stdout. Any error is one line 
 """
 
 import argparse
-import logging
 import sys
+import traceback
 from collections.abc import Callable
 from typing import Any
 
+from compose.secrets import configure_logging, scrub
 from lifecycle import stages
 from lifecycle.backtest import backtest
 from lifecycle.contract import Project
@@ -20,8 +21,8 @@ WHEN = "ISO 8601, UTC when no offset"
 def run_cli(project: Project, argv: list[str] | None = None) -> int:
     parser = build_parser(project)
     args = vars(parser.parse_args(argv))
-    stage, traceback = args.pop("stage"), args.pop("traceback")
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    stage, whole_traceback = args.pop("stage"), args.pop("traceback")
+    configure_logging()
     run: Callable[..., Any] = {
         "data": stages.data,
         "train": stages.train,
@@ -33,9 +34,8 @@ def run_cli(project: Project, argv: list[str] | None = None) -> int:
     try:
         run(project, **args, **{name: value for name, value in options.items() if value is not None})
     except Exception as error:
-        if traceback:
-            raise
-        print(f"error: {type(error).__name__}: {error}", file=sys.stderr)
+        message = traceback.format_exc() if whole_traceback else f"error: {type(error).__name__}: {error}"
+        print(scrub(message), file=sys.stderr)
         return 1
     return 0
 

@@ -18,27 +18,28 @@ stderr and exit code 1 (`--traceback` shows the whole of it).
 
 import argparse
 import json
+import logging
 import sys
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from compose.paths import REPO_ROOT
+from compose.secrets import configure_logging, scrub
 from lifecycle.discovery import discover, load_project
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    configure_logging(logging.WARNING)  # the output is the command's answer; libraries speak up only to warn
     try:
         result = args.run(args)
     except Exception as error:
-        if args.traceback:
-            raise
-        print(
-            f"error: {type(error).__name__}: {str(error).strip().splitlines()[0] if str(error) else ''}",
-            file=sys.stderr,
-        )
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        message = traceback.format_exc() if args.traceback else f"error: {type(error).__name__}: {first_line}"
+        print(scrub(message), file=sys.stderr)
         return 1
     if result is not None:
         print(result if isinstance(result, str) else json.dumps(result, default=str, indent=2))

@@ -16,6 +16,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 from sqlalchemy import Engine, select
 
+from compose.secrets import scrub
 from compose.settings import Settings, get_settings
 from db_handler import upsert
 from db_handler.migrate import ensure_schema
@@ -36,9 +37,11 @@ class _Retryable(Exception):
 
 
 def notify(alert: Alert, engine: Engine | None = None, console_only: bool = False) -> Delivery:
-    """Deliver `alert` once (per project and dedup_key) and record the outcome; never raises.
+    """Deliver `alert` once (per project and dedup_key) and record the outcome; never raises. Whatever it carries
+    is scrubbed of secrets first, so Slack, the console, the alerts log and the alerts table never see one.
 
     `console_only` keeps routine messages (success summaries) out of Slack."""
+    alert = _scrubbed(alert)
     engine = _engine_or_none(engine)
     previous = _recorded(engine, alert)
     if previous is not None and previous.status in ("sent", "logged"):
@@ -46,7 +49,7 @@ def notify(alert: Alert, engine: Engine | None = None, console_only: bool = Fals
     settings = get_settings()
     delivery = _to_console_and_file(alert, settings) if console_only else _deliver(alert, settings)
     if delivery.error:
-        delivery = replace(delivery, error=_without_secrets(delivery.error, settings))
+        delivery = replace(delivery, error=scrub(delivery.error))
     if delivery.status == "failed":
         log.warning(
             "alert %r not delivered to %s after %d attempt(s): %s",
@@ -114,11 +117,15 @@ def _with_retries(channel: str, send) -> Delivery:
     raise AssertionError("unreachable")
 
 
-def _without_secrets(text: str, settings: Settings) -> str:
-    for secret in (settings.slack_bot_token, settings.slack_webhook_url):
-        if secret is not None and secret.get_secret_value():
-            text = text.replace(secret.get_secret_value(), "***")
-    return text
+def _scrubbed(alert: Alert) -> Alert:
+    """`alert` with secrets masked in every text it carries (links too: a URL may hold credentials)."""
+    return replace(
+        alert,
+        title=scrub(alert.title),
+        fields={name: scrub(value) for name, value in alert.fields.items()},
+        lines=[scrub(line) for line in alert.lines],
+        links={label: scrub(url) for label, url in alert.links.items()},
+    )
 
 
 def _retry_after(headers) -> float | None:

@@ -1,26 +1,27 @@
-"""Links put in messages, built from settings (no secrets in them): the public URLs where set, so a link in Slack
-opens from a teammate's browser and not only inside the stack."""
+"""Links put in messages, built only from the public URLs people open (never from the addresses the services use
+among themselves, which may carry credentials and which a browser outside the stack cannot open): no public URL,
+no link."""
 
 from urllib.parse import quote
 
 from compose.settings import get_settings
 
 
-def airflow_run_url(dag_id: str, run_id: str) -> str:
-    """The Airflow 3 UI page of one DAG run."""
-    settings = get_settings()
-    base = (settings.airflow_public_url or settings.airflow_url).rstrip("/")
-    return f"{base}/dags/{quote(dag_id, safe='')}/runs/{quote(run_id, safe='')}"
+def airflow_run_url(dag_id: str, run_id: str) -> str | None:
+    """The Airflow 3 UI page of one DAG run, when AIRFLOW_PUBLIC_URL is set."""
+    base = get_settings().airflow_public_url
+    if not base:
+        return None
+    return f"{base.rstrip('/')}/dags/{quote(dag_id, safe='')}/runs/{quote(run_id, safe='')}"
 
 
 def mlflow_model_url(model_name: str, version: str | None) -> str | None:
     """The MLflow UI page of a model version (of the registered model, its versions and aliases, without one),
-    when MLflow is a server people can open (not a local file)."""
-    settings = get_settings()
-    uri = settings.mlflow_public_url or settings.mlflow_tracking_uri
-    if not uri.startswith(("http://", "https://")):
+    when MLFLOW_PUBLIC_URL is set."""
+    base = get_settings().mlflow_public_url
+    if not base:
         return None
-    page = f"{uri.rstrip('/')}/#/models/{quote(model_name, safe='')}"
+    page = f"{base.rstrip('/')}/#/models/{quote(model_name, safe='')}"
     return page if version is None else f"{page}/versions/{quote(str(version), safe='')}"
 
 

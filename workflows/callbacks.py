@@ -10,14 +10,12 @@ def on_failure(context: dict) -> None:
     """Task failed: which task, which try, the first line of the error, and a link to its log."""
     try:
         from messenger.delivery import notify
-        from messenger.links import airflow_run_url
         from messenger.model import Alert
 
         ti, dag_id, run_id = context.get("ti"), _dag_id(context), context.get("run_id", "?")
         task_id, try_number = getattr(ti, "task_id", "?"), getattr(ti, "try_number", "?")
         error = str(context.get("exception") or "unknown error").strip().splitlines()
         links = {"Task log": ti.log_url} if getattr(ti, "log_url", None) else {}
-        links["Airflow run"] = airflow_run_url(dag_id, run_id)
         notify(
             Alert(
                 project=_project(dag_id),
@@ -27,7 +25,7 @@ def on_failure(context: dict) -> None:
                 dedup_key=f"failure:{dag_id}:{run_id}:{task_id}:{try_number}",
                 fields={"DAG": dag_id, "task": task_id, "try": str(try_number), "run": run_id},
                 lines=[error[0][:500] if error else "unknown error"],
-                links=links,
+                links={**links, **_run_link(dag_id, run_id)},
             )
         )
     except Exception:
@@ -39,7 +37,6 @@ def on_success(context: dict) -> None:
     try:
         from compose.settings import get_settings
         from messenger.delivery import notify
-        from messenger.links import airflow_run_url
         from messenger.model import Alert
 
         dag_id, run_id = _dag_id(context), context.get("run_id", "?")
@@ -53,7 +50,7 @@ def on_success(context: dict) -> None:
             title=f"{dag_id} succeeded",
             dedup_key=f"success:{dag_id}:{run_id}",
             fields={"DAG": dag_id, "run": run_id, "duration": duration},
-            links={"Airflow run": airflow_run_url(dag_id, run_id)},
+            links=_run_link(dag_id, run_id),
         )
         notify(alert, console_only=not get_settings().slack_notify_success)
     except Exception:
@@ -72,6 +69,14 @@ def on_dag_failure(context: dict) -> None:
         trainings_failed(get_engine(), _project(dag_id), run_id)
     except Exception:
         log.exception("failure callback could not mark the training failed")
+
+
+def _run_link(dag_id: str, run_id: str) -> dict[str, str]:
+    """The run's page in the Airflow UI, when there is a public URL to build it from."""
+    from messenger.links import airflow_run_url
+
+    url = airflow_run_url(dag_id, run_id)
+    return {"Airflow run": url} if url else {}
 
 
 def _dag_id(context: dict) -> str:

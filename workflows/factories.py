@@ -328,19 +328,21 @@ def monitoring_workflow(project: str):
 
 def _run(project: str, call: Callable[[Any], dict]) -> dict:
     """Call a stage for `project`: input a retry cannot fix fails the task at once, no champion skips it, anything
-    else (an outage) fails it for Airflow to retry."""
+    else (an outage) fails it for Airflow to retry. The task's log handlers (Airflow's) scrub secrets first."""
     from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
     from pydantic import ValidationError
 
+    from compose.secrets import scrub, scrub_log_handlers
     from lifecycle.contract import DataError
     from lifecycle.discovery import load_project
     from service.models.registry import NoChampion
 
+    scrub_log_handlers()
     found = load_project(project)
     try:
         return call(found)
     except (DataError, KeyError, ValidationError) as error:
-        raise AirflowFailException(f"{type(error).__name__}: {error}") from error
+        raise AirflowFailException(scrub(f"{type(error).__name__}: {error}")) from error
     except NoChampion as error:
         raise AirflowSkipException(str(error)) from error
 

@@ -11,6 +11,7 @@ import mlflow
 from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException
 
+from compose.secrets import scrub
 from compose.settings import get_settings
 
 MISSING_CODES = ("RESOURCE_DOES_NOT_EXIST", "INVALID_PARAMETER_VALUE")
@@ -51,18 +52,18 @@ def mlflow_call(what: str) -> Iterator[None]:
     except MlflowException as error:
         if is_missing(error):
             raise
-        raise RegistryUnavailable(f"MLflow at {_where()} failed while reading {what}: {_first_line(error)}") from error
+        raise _unavailable(f"failed while reading {what}: {_first_line(error)}") from error
     except (OSError, ConnectionError) as error:
-        raise RegistryUnavailable(f"MLflow at {_where()} unreachable while reading {what}: {error}") from error
+        raise _unavailable(f"unreachable while reading {what}: {error}") from error
     except Exception as error:
         if type(error).__module__.startswith(("sqlalchemy", "requests", "urllib3")):
-            raise RegistryUnavailable(f"MLflow store at {_where()} failed while reading {what}: {error}") from error
+            raise _unavailable(f"store failed while reading {what}: {error}") from error
         raise
 
 
-def _where() -> str:
-    uri = get_settings().mlflow_tracking_uri
-    return uri.split("@")[-1]  # no credentials in messages
+def _unavailable(what_happened: str) -> RegistryUnavailable:
+    """The outage, scrubbed: MLflow's own errors repeat the tracking URI, credentials and all."""
+    return RegistryUnavailable(scrub(f"MLflow at {get_settings().mlflow_tracking_uri} {what_happened}"))
 
 
 def _first_line(error: Exception) -> str:

@@ -42,6 +42,8 @@ DEFAULT_ON_THE_STACK = {
     "api_token": "set on mlops-api",
     "api_port": "mlops-api passes --port",
     "api_cors_origins": "CORS off by default",
+    "api_max_body_bytes": "the default fits a full /predict",
+    "api_max_predict_rows": "as above",
     "upbit_max_attempts": "defaults fit Upbit's limits",
     "upbit_backoff_seconds": "as above",
     "upbit_timeout_seconds": "as above",
@@ -204,7 +206,8 @@ def test_links_in_alerts_use_the_public_urls(monkeypatch):
     assert mlflow_model_url("m", "1").startswith(with_defaults(AIRFLOW_ENV["MLFLOW_PUBLIC_URL"]) + "/#/models/m/")
     assert dashboard_url("p") == with_defaults(AIRFLOW_ENV["DASHBOARD_PUBLIC_URL"]) + "/dashboard/p"
     monkeypatch.delenv("AIRFLOW_PUBLIC_URL")
-    assert airflow_run_url("d", "r").startswith("http://airflow-apiserver:8080/")  # unset: the inner address
+    monkeypatch.delenv("MLFLOW_PUBLIC_URL")
+    assert (airflow_run_url("d", "r"), mlflow_model_url("m", "1")) == (None, None)  # no link, never an inner address
 
 
 @pytest.mark.parametrize("field", sorted(Settings.model_fields))
