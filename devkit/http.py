@@ -1,11 +1,12 @@
 """Local HTTP servers standing in for outside services (Slack, Airflow's REST API), and free ports."""
 
 import json
+import select
 import socket
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 Responder = Callable[[str, str, dict, str], tuple[int, dict, object]]
 
@@ -15,6 +16,41 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def rows_body(row: dict, count: int, per_chunk: int = 1000) -> tuple[int, Iterator[bytes]]:
+    """A /predict body of `count` copies of `row`: its length in bytes, and its chunks (never whole in memory)."""
+    item = json.dumps(row).encode()
+    head, tail = b'{"rows": [' + item, b"]}"
+    full, rest = divmod(count - 1, per_chunk)
+
+    def chunks() -> Iterator[bytes]:
+        yield head
+        for _ in range(full):
+            yield (b"," + item) * per_chunk
+        yield (b"," + item) * rest + tail
+
+    return len(head) + (count - 1) * (len(item) + 1) + len(tail), chunks()
+
+
+def post_streamed(url: str, path: str, chunks: Iterable[bytes], length: int | None = None) -> int:
+    """POST a JSON body made of `chunks` over a raw socket (a client library would hold it whole first), declared
+    as `length` bytes or else sent chunked, and stop sending as soon as the server answers; returns its status."""
+    where = urlsplit(url)
+    framing = f"Content-Length: {length}" if length is not None else "Transfer-Encoding: chunked"
+    head = f"POST {path} HTTP/1.1\r\nHost: {where.netloc}\r\nContent-Type: application/json\r\n{framing}\r\n\r\n"
+    with socket.create_connection((where.hostname, where.port), timeout=60) as connection:
+        connection.sendall(head.encode())
+        try:
+            for chunk in chunks:
+                if select.select([connection], [], [], 0)[0]:
+                    break  # answered before the whole body arrived
+                connection.sendall(chunk if length is not None else b"%x\r\n%s\r\n" % (len(chunk), chunk))
+            else:
+                connection.sendall(b"" if length is not None else b"0\r\n\r\n")
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the server answered and closed; its answer is still to be read
+        return int(connection.recv(65536).split()[1])
 
 
 class LocalServer:

@@ -60,6 +60,13 @@ class Server:
         self.start()
 
 
+def service(port: int, log: Path, env: dict | None = None) -> Server:
+    """The REST API and dashboard (`python -m service.api`, one uvicorn worker), ready once /projects answers
+    (/health may answer 503 on purpose: a test's outage)."""
+    command = [sys.executable, "-m", "service.api", "--port", str(port)]
+    return Server("the service", command, log, f"http://127.0.0.1:{port}/projects", env)
+
+
 def mlflow_server(folder: Path, port: int) -> Server:
     """An `mlflow server` on SQLite with artifacts proxied to `folder`/artifacts (the team stack's setup)."""
     command = [

@@ -10,7 +10,8 @@ from fastapi.routing import APIRoute
 
 from compose.settings import get_settings
 from service.api.catalog import known_projects
-from service.api.errors import install_handlers
+from service.api.errors import errors, install_handlers
+from service.api.limits import BodyLimit
 from service.api.predictor import Predictor
 from service.api.routes import dashboard, health, models, monitoring, predict, projects
 
@@ -28,11 +29,18 @@ async def lifespan(app: FastAPI):
 
 def create_app() -> FastAPI:
     settings = get_settings()
-    app = FastAPI(title="MLOps template service", version="2.0", description=__doc__, lifespan=lifespan)
+    app = FastAPI(
+        title="MLOps template service",
+        version="2.0",
+        description=__doc__,
+        lifespan=lifespan,
+        responses=errors(413, 500, 503),  # any route: a body too large, the unexpected, an outage
+    )
     app.state.predictor = Predictor()
     install_handlers(app)
     for module in ROUTERS:
         app.include_router(module.router)
+    app.add_middleware(BodyLimit, max_bytes=settings.api_max_body_bytes)  # inside CORS: a browser may read its 413
     if settings.api_cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -10,6 +10,7 @@ from fastapi import HTTPException
 from compose.config import ConfigSet
 from lifecycle.contract import Project
 from lifecycle.discovery import KINDS, discover, load_project
+from service.api.errors import shown
 
 
 @dataclass(frozen=True)
@@ -38,12 +39,12 @@ class KnownProject:
             if self.model_name(partition) == key:
                 return partition
         raise HTTPException(
-            404, f"{self.name} has no partition or model {key!r}; partitions: {', '.join(self.partitions)}"
+            404, f"{self.name} has no partition or model {shown(key)}; partitions: {', '.join(self.partitions)}"
         )
 
     def dag_id(self, kind: str) -> str:
         if kind not in KINDS:
-            raise HTTPException(404, f"no workflow kind {kind!r}; kinds: {', '.join(KINDS)}")
+            raise HTTPException(404, f"no workflow kind {shown(kind)}; kinds: {', '.join(KINDS)}")
         return self.project.dag_id(kind)
 
 
@@ -55,7 +56,7 @@ def project_names() -> tuple[str, ...]:
 def known_project(name: str) -> KnownProject:
     """The project called `name`; 404 when there is none."""
     if name not in project_names():
-        raise HTTPException(404, f"no project {name!r}; projects: {', '.join(project_names())}")
+        raise HTTPException(404, f"no project {shown(name)}; projects: {', '.join(project_names())}")
     return _load(name)
 
 

@@ -2,6 +2,7 @@
 champion, and a model is reloaded only when the alias has moved."""
 
 import logging
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -78,13 +79,13 @@ class Predictor:
 
 
 def predict_rows(served: Served, rows: list[dict]) -> list[dict]:
-    """The model's output for each row (NaN as None), built without pandas' per-cell overhead: a forecast here
-    costs a few milliseconds, most of them the model's own."""
+    """The model's output for each row (NaN and infinities as None: JSON has no such numbers), built without
+    pandas' per-cell overhead: a forecast here costs a few milliseconds, most of them the model's own."""
     values = np.array([[row[name] for name in served.inputs] for row in rows], dtype=float)  # None becomes NaN
     output = served.predict(pd.DataFrame(values, columns=list(served.inputs)))
     columns = {name: output[name].tolist() for name in output.columns}
     return [
-        {name: None if value != value else value for name, value in zip(columns, row)}  # NaN != NaN
+        {name: value if math.isfinite(value) else None for name, value in zip(columns, row)}
         for row in zip(*columns.values())
     ]
 

@@ -4,7 +4,7 @@ input is a clear 422, and documents responses, so /docs and the OpenAPI schema s
 from datetime import datetime
 from typing import Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, FiniteFloat
 
 # --- shared
 
@@ -267,8 +267,10 @@ class Alert(BaseModel):
 class PredictRequest(BaseModel):
     partition: str | None = Field(default=None, description="optional when the project has one partition")
     model: str | None = Field(default=None, description="the partition's registered model, instead of `partition`")
-    rows: list[dict[str, float | None]] = Field(
-        min_length=1, max_length=10_000, description="feature rows, oldest first, with the champion's columns"
+    rows: list[dict[str, FiniteFloat | None]] = Field(
+        min_length=1,
+        description="feature rows, oldest first, with the champion's columns: finite numbers or null (NaN and "
+        "Infinity are refused), at most API_MAX_PREDICT_ROWS rows (default 10000)",
     )
 
 

@@ -5,10 +5,10 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from compose.secrets import scrub
 from db_handler.tables import alerts, model_events, trainings
 from lifecycle.records import project_engine
 from service.api.catalog import KnownProject
-from service.api.errors import masked
 from service.api.reads.paging import fetch_page
 from service.api.schemas import Alert, ModelEvent, MonitoringRow, Page
 from service.models.events import ModelEvent as PlatformEvent
@@ -34,13 +34,16 @@ def recorded(known: KnownProject, event: PlatformEvent) -> ModelEvent:
 
 
 def alerts_page(known: KnownProject, limit: int, offset: int) -> Page[Alert]:
-    """Newest first; delivery errors with configured secrets masked."""
+    """Newest first; delivery errors scrubbed of secrets (as recorded by an older version)."""
     query = (
         select(alerts).where(alerts.c.project == known.name).order_by(alerts.c.created_at.desc(), alerts.c.id.desc())
     )
     with project_engine(known.project).connect() as conn:
         rows, total = fetch_page(conn, query, limit, offset)
-    items = [Alert(**{**row, "error": masked(row["error"]) if row["error"] else None}) for row in rows]
+    items = [
+        Alert(**{**row, "title": scrub(row["title"]), "error": scrub(row["error"]) if row["error"] else None})
+        for row in rows
+    ]
     return Page[Alert](items=items, total=total, limit=limit, offset=offset)
 
 

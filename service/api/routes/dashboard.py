@@ -10,6 +10,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from service.api.catalog import known_project
 from service.api.dashboard.overview import overview
 from service.api.dashboard.project import project_page
+from service.api.errors import shown
 
 router = APIRouter(include_in_schema=False)
 STATIC_FILES = {
@@ -43,5 +44,5 @@ def project_dashboard(project: str, partition: str | None = None) -> str:
 @router.get("/dashboard/static/{name}")
 def static(name: str) -> FileResponse:
     if name not in STATIC_FILES:
-        raise HTTPException(404, f"no static file {name!r}")
+        raise HTTPException(404, f"no static file {shown(name)}")
     return FileResponse(STATIC_FILES[name], headers={"Cache-Control": "public, max-age=3600"})
