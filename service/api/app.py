@@ -37,6 +37,7 @@ def create_app() -> FastAPI:
         responses=errors(413, 500, 503),  # any route: a body too large, the unexpected, an outage
     )
     app.state.predictor = Predictor()
+    app.state.max_predict_rows = settings.api_max_predict_rows  # read once: settings take milliseconds to read
     install_handlers(app)
     for module in ROUTERS:
         app.include_router(module.router)

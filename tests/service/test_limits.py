@@ -53,7 +53,8 @@ def test_a_body_over_the_cap_is_413_json(client, monkeypatch):
 
 def test_predict_takes_at_most_the_configured_rows(client, monkeypatch):
     monkeypatch.setenv("API_MAX_PREDICT_ROWS", "3")
-    answer = client.post(PREDICT, json={"rows": [ROW] * 4})
+    with TestClient(create_app(), raise_server_exceptions=False) as limited:
+        answer = limited.post(PREDICT, json={"rows": [ROW] * 4})
     assert answer.status_code == 413
     assert answer.json()["detail"] == "4 rows: at most 3 per request (API_MAX_PREDICT_ROWS)"
 

@@ -4,7 +4,6 @@ The shadow is never served."""
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 
-from compose.settings import get_settings
 from service.api.catalog import KnownProject, known_project
 from service.api.errors import errors, shown
 from service.api.predictor import Predictor, Served, predict_rows
@@ -19,7 +18,7 @@ async def predict(project: str, body: PredictRequest, request: Request) -> Predi
     """Forecasts of the partition's champion for `rows`. Runs on the event loop: a forecast takes a few
     milliseconds of CPU and the champion comes from memory (only the first request of a model waits on the
     registry, in a worker thread; later checks for a moved alias run in the background)."""
-    most = get_settings().api_max_predict_rows
+    most = request.app.state.max_predict_rows
     if len(body.rows) > most:
         raise HTTPException(413, f"{len(body.rows)} rows: at most {most} per request (API_MAX_PREDICT_ROWS)")
     known = known_project(project)
