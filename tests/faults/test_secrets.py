@@ -5,6 +5,7 @@ log, the logs of a failed delivery). Each secret is asserted to be really in pla
 raw errors before they are scrubbed), so a pass is not the absence of the situation."""
 
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -14,9 +15,11 @@ import httpx
 import pytest
 from sqlalchemy import make_url, select
 
+from compose.secrets import ScrubSecrets
 from db_handler.tables import alerts
 from devkit.http import free_port
 from devkit.processes import service
+from lifecycle.contract import DataError
 from lifecycle.discovery import load_project
 from messenger import delivery
 from messenger.delivery import notify
@@ -24,6 +27,7 @@ from messenger.links import airflow_run_url, mlflow_model_url
 from messenger.messages import monitoring_alert, no_champion_alert
 from service.models.mlflow_client import configure_mlflow
 from workflows.callbacks import on_failure
+from workflows.factories import _run as run_in_a_task
 
 CRYPTO, MODEL, TOKEN = "crypto_forecast", "crypto_forecast-KRW-BTC", "pw-api-token-0b7e"
 STREAMS = ("stdout", "stderr")
@@ -221,3 +225,19 @@ def test_alerts_carry_no_secret_to_slack_the_table_the_console_or_the_log(
         },
         secrets,
     )
+
+
+def test_a_task_failing_for_good_says_why_without_secrets_and_its_log_is_scrubbed(secrets):
+    """What an Airflow task runs: the message Airflow logs and shows is scrubbed, and so is every line its log
+    handlers write from then on."""
+    from airflow.sdk.exceptions import AirflowFailException
+
+    def unreadable(project) -> dict:
+        raise DataError(f"{project.name}: nothing to read at {os.environ['DATABASE_URL']}")
+
+    with pytest.raises(AirflowFailException) as failed:
+        run_in_a_task(CRYPTO, unreadable)
+    assert "nothing to read at postgresql" in str(failed.value) and "://***@" in str(failed.value)
+    assert_no_secret({"the task's failure": str(failed.value)}, secrets)
+    handlers = logging.getLogger().handlers
+    assert handlers and all(any(isinstance(f, ScrubSecrets) for f in handler.filters) for handler in handlers)
