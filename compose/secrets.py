@@ -69,7 +69,10 @@ class ScrubSecrets(logging.Filter):
             record.msg = scrub(record.msg, secrets)
         if isinstance(record.args, tuple):
             record.args = tuple(scrub(arg, secrets) if isinstance(arg, str) else arg for arg in record.args)
-        message = record.getMessage()
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):  # a malformed logging call: its handler reports it, as without this filter
+            return True
         if scrub(message, secrets) != message:
             record.msg, record.args = scrub(message, secrets), ()
         if record.exc_info and not record.exc_text:
