@@ -147,6 +147,18 @@ def test_alerts_carry_their_numbers_and_public_links_to_dashboard_mlflow_and_air
     assert "mlflow:5000" not in json.dumps(request["body"])  # never the stack's inner address
 
 
+def test_without_public_urls_an_alert_links_no_inner_address(bot, database, monkeypatch):
+    """The addresses the services use among themselves (credentials and all) never become links."""
+    monkeypatch.setenv("AIRFLOW_URL", "http://ops:airflow-pass@airflow-apiserver:8080")
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", "http://mlops:mlflow-pass@mlflow:5000")
+    assert notify(no_champion(), database).status == "sent"
+
+    [request] = bot.requests
+    [actions] = [block for block in request["body"]["blocks"] if block["type"] == "actions"]
+    assert [button["url"] for button in actions["elements"]] == ["http://localhost:8000/dashboard/crypto_forecast"]
+    assert "pass" not in json.dumps(request["body"]) and "mlflow:5000" not in json.dumps(request["body"])
+
+
 def test_webhook(monkeypatch, slack_server, database):
     monkeypatch.setenv("SLACK_WEBHOOK_URL", slack_server.url + "/services/T000/B000/XXXX")
     slack_server.answer((200, {}, "ok"))
