@@ -46,18 +46,20 @@ def is_missing(error: MlflowException) -> bool:
 
 @contextmanager
 def mlflow_call(what: str) -> Iterator[None]:
-    """Any failure to talk to MLflow, other than a "does not exist" answer, becomes RegistryUnavailable."""
+    """Any failure to talk to MLflow, other than a "does not exist" answer, becomes RegistryUnavailable. Its cause
+    is left out of the chain (`from None`): MLflow's own errors repeat the tracking URI, credentials and all, and
+    a logged traceback (Airflow's own logging included) would print them; what they say is in the message."""
     try:
         yield
     except MlflowException as error:
         if is_missing(error):
             raise
-        raise _unavailable(f"failed while reading {what}: {_first_line(error)}") from error
+        raise _unavailable(f"failed while reading {what}: {_first_line(error)}") from None
     except (OSError, ConnectionError) as error:
-        raise _unavailable(f"unreachable while reading {what}: {error}") from error
+        raise _unavailable(f"unreachable while reading {what}: {error}") from None
     except Exception as error:
         if type(error).__module__.startswith(("sqlalchemy", "requests", "urllib3")):
-            raise _unavailable(f"store failed while reading {what}: {error}") from error
+            raise _unavailable(f"store failed while reading {what}: {error}") from None
         raise
 
 
