@@ -20,7 +20,7 @@ MEANINGS = {
     401: "missing or wrong bearer token",
     403: "endpoints that need the token are disabled (no API_TOKEN configured)",
     404: "unknown project, partition, model, version, workflow kind or run",
-    409: "nothing to roll back to, or the champion asked to become the shadow",
+    409: "nothing to roll back to (none, or deleted), the champion asked to become the shadow, or the role moved",
     422: "invalid parameters or body",
     502: "Airflow answered with an error or could not be reached",
     503: "no champion to serve, the registry is unavailable, or Airflow is not configured",

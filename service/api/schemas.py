@@ -142,13 +142,18 @@ class PartitionModels(BaseModel):
     baseline_serves: bool = Field(description="the champion is the naive baseline itself")
 
 
+EXPECTED = "the version you expect to hold the role now: if another does, nothing moves (409, a 'superseded' event)"
+
+
 class RoleRequest(BaseModel):
     version: str = Field(pattern=r"^[0-9]+$")
     reason: str = Field(min_length=3, max_length=500)
+    expected: str | None = Field(default=None, pattern=r"^[0-9]+$", description=EXPECTED)
 
 
 class RollbackRequest(BaseModel):
     reason: str = Field(default="rollback from the API", min_length=3, max_length=500)
+    expected: str | None = Field(default=None, pattern=r"^[0-9]+$", description=EXPECTED)
 
 
 class ModelEvent(BaseModel):
