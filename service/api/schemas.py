@@ -157,7 +157,8 @@ class RollbackRequest(BaseModel):
 
 
 class ModelEvent(BaseModel):
-    """One move of a role (or deletion of a version), by the platform or by hand, and why."""
+    """One move of a role (a deletion of a version, or a move refused as `superseded`), by the platform or by
+    hand, and why."""
 
     id: int
     project: str

@@ -42,16 +42,10 @@ class ModelEvent:
             raise ValueError(f"unknown model event action {self.action!r}; one of {ACTIONS}")
 
 
-def record_event(engine: Engine, event: ModelEvent) -> ModelEvent:
-    """Store `event` (idempotent on project, model, action, version and run id: a retried task records once)."""
-    ensure_schema(engine)
-    with engine.begin() as conn:
-        insert_event(conn, event)
-    return event
-
-
 def insert_event(conn: Connection, event: ModelEvent) -> None:
-    """`record_event` inside the caller's transaction (the one that holds the model's lock while its alias moves)."""
+    """Store `event` inside the caller's transaction, the one holding the model's lock while its alias moves
+    (service.models.roles.locked_roles); idempotent on project, model, action, version and run id: a retried task
+    records once."""
     upsert(
         conn,
         model_events,

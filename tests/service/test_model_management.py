@@ -182,3 +182,22 @@ def test_chain_breaks_names_each_move_that_started_from_a_stale_read():
     assert chain_breaks(stale_read) == [
         f"{MODEL}: promote of 'champion' from v1 to v3 (run b), but the events before it left v2 holding 'champion'"
     ]
+
+
+def test_a_live_verdict_on_a_pair_that_changed_since_is_superseded(five_versions, database):
+    _, _, third, champion, shadow = five_versions
+    live = {"hours": 48}
+
+    refused = roles.promote_shadow(database, PROJECT, MODEL, "beat it live", live, "m1", champion=third, shadow=shadow)
+    assert (refused.action, refused.alias, refused.from_version, refused.to_version) == (
+        "superseded",
+        "champion",
+        champion,
+        shadow,
+    )
+    assert registry.aliases(MODEL) == {"champion": champion, "shadow": shadow}
+
+    retired = roles.retire_shadow(database, PROJECT, MODEL, "lost live", live, "m2", champion=champion, shadow=shadow)
+    assert (retired.action, retired.from_version) == ("retire", shadow)
+    assert registry.aliases(MODEL) == {"champion": champion}
+    assert chain_breaks(history()) == []
