@@ -219,7 +219,7 @@ def gate(
     recorded = read_decision(engine, project.name, name, run_id)
     if recorded is None:
         champion = registry.version_by_alias(name, CHAMPION)  # an unreachable registry raises: no decision without it
-        end, seen_until = utc(prepared["end"]), seen_by(champion)
+        end, seen_until = utc(prepared["end"]), _seen_until(champion)
         stale = seen_until is not None and end < seen_until
         uris = {"challenger": challenger["model_uri"], "baseline": baseline["model_uri"]}
         unseen_from = None
@@ -227,16 +227,17 @@ def gate(
             uris["champion"] = f"models:/{name}/{champion.version}"
             unseen_from = utc(champion.tags["fit_end"]) if "fit_end" in champion.tags else None
         scores = _test_scores(engine, project, prepared, spec, uris, unseen_from)
-        decision = gate_rules.decide(
-            {model: values[metric] for model, values in scores.items()},
-            metric,
-            spec.train.higher_is_better,
-            spec.train.champion_margin,
-            spec.train.promotion.mode,
-            champion_refits=champion is not None and _recipe(project, champion.tags) is not None,
-        )
         if stale:
             decision = gate_rules.stale(end, str(champion.version), seen_until)
+        else:
+            decision = gate_rules.decide(
+                {model: values[metric] for model, values in scores.items()},
+                metric,
+                spec.train.higher_is_better,
+                spec.train.champion_margin,
+                spec.train.promotion.mode,
+                champion_refits=champion is not None and _recipe(project, champion.tags) is not None,
+            )
         chosen = _chosen(project, name, decision, challenger, baseline, champion)
         recorded = record_decision(
             engine,
@@ -286,8 +287,9 @@ def register(project: Project, gated: dict[str, Any], config: str | ConfigSet = 
         if decision.keeps_champion:  # drift is judged up to the window it was just kept on
             registry.tag_version(name, decision.champion_before, {"validated_end": end.isoformat()})
         outcome, superseded = _outcome(decision, event), event.action == SUPERSEDED
+        reason = event.reason if superseded else decision.reason
         if outcome in ("stale", SUPERSEDED):
-            _tell_held_back(project, decision, outcome, event.reason if superseded else decision.reason)
+            _tell_held_back(project, decision, outcome, reason)
         training_ended(engine, project.name, name, run_id, "done")
         tracking.close_parent_run(
             prepared["parent_run_id"],
@@ -296,10 +298,11 @@ def register(project: Project, gated: dict[str, Any], config: str | ConfigSet = 
                 for model, values in decision.scores.items()
                 for key, value in values.items()
             },
-            {"decision": outcome, "registered_version": decision.version, "reason": decision.reason},
+            {"decision": outcome, "registered_version": decision.version, "reason": reason},
         )
         before = decision.champion_before
-        after = event.from_version if superseded else decision.version if decision.promotes else before
+        # superseded: the version that held the alias when this move was refused
+        after = event.from_version if superseded else (decision.version if decision.promotes else before)
         run.rows_written = 1
         run.summary = {
             "partition": prepared["partition"],
@@ -311,7 +314,7 @@ def register(project: Project, gated: dict[str, Any], config: str | ConfigSet = 
             "version": decision.version,
             "decision": outcome,
             "alias": CHALLENGER if superseded else event.alias,
-            "reason": event.reason if superseded else decision.reason,
+            "reason": reason,
             "champion_before": before,
             "champion_after": after,
             "metrics": decision.scores,
@@ -331,14 +334,14 @@ def _outcome(decision: RecordedDecision, event: ModelEvent) -> str:
 
 
 def _tell_held_back(project: Project, decision: RecordedDecision, outcome: str, reason: str) -> None:
-    """Slack hears of a version the champion's move was refused to (once per run: a retry finds it told)."""
+    """Slack hears of a version held back from the champion's role (once per run: a retry finds it told)."""
     dag_id = os.environ.get("AIRFLOW_CTX_DAG_ID")  # set inside an Airflow task
     link = airflow_run_url(dag_id, decision.run_id) if dag_id else None
     alert = held_back_alert(project.name, decision.model_name, outcome, decision.version, reason, decision.run_id, link)
     notify(alert, project_engine(project))
 
 
-def seen_by(champion) -> datetime | None:
+def _seen_until(champion) -> datetime | None:
     """The end of the data `champion` has seen: fitted on (`fit_end`), or kept on by a gate (`validated_end`); None
     without a champion or for one registered without its windows."""
     if champion is None:
