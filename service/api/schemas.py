@@ -215,7 +215,7 @@ class ShadowTrial(BaseModel):
     ratio: float | None = Field(default=None, description="shadow's metric over the champion's (below 1: better)")
     shadow: dict[str, float | None] | None = None
     champion: dict[str, float | None] | None = None
-    verdict: str = Field(description="on trial | promote | retire")
+    verdict: str = Field(description="on trial | promote | retire | superseded (the pair changed by hand while judged)")
 
 
 class MonitoringRow(BaseModel):
