@@ -219,7 +219,7 @@ def gate(
     recorded = read_decision(engine, project.name, name, run_id)
     if recorded is None:
         champion = registry.version_by_alias(name, CHAMPION)  # an unreachable registry raises: no decision without it
-        end, seen_until = utc(prepared["end"]), _seen_until(champion)
+        end, seen_until = utc(prepared["end"]), registry.seen_until(champion)
         stale = seen_until is not None and end < seen_until
         uris = {"challenger": challenger["model_uri"], "baseline": baseline["model_uri"]}
         unseen_from = None
@@ -281,9 +281,9 @@ def register(project: Project, gated: dict[str, Any], config: str | ConfigSet = 
         if decision.version is None:
             version, model_run = _register(engine, project, spec, prepared, decision, chosen, gated["baseline"])
             decision = mark_registered(engine, decision, version)  # before the alias moves: a retry registers no twin
-            event = apply_decision(engine, decision, version, model_run)
+            event = apply_decision(engine, decision, version, end, model_run)
         else:
-            event = apply_decision(engine, decision, decision.version)
+            event = apply_decision(engine, decision, decision.version, end)
         if decision.keeps_champion:  # drift is judged up to the window it was just kept on
             registry.tag_version(name, decision.champion_before, {"validated_end": end.isoformat()})
         outcome, superseded = _outcome(decision, event), event.action == SUPERSEDED
@@ -339,15 +339,6 @@ def _tell_held_back(project: Project, decision: RecordedDecision, outcome: str, 
     link = airflow_run_url(dag_id, decision.run_id) if dag_id else None
     alert = held_back_alert(project.name, decision.model_name, outcome, decision.version, reason, decision.run_id, link)
     notify(alert, project_engine(project))
-
-
-def _seen_until(champion) -> datetime | None:
-    """The end of the data `champion` has seen: fitted on (`fit_end`), or kept on by a gate (`validated_end`); None
-    without a champion or for one registered without its windows."""
-    if champion is None:
-        return None
-    ends = [utc(champion.tags[tag]) for tag in ("fit_end", "validated_end") if tag in champion.tags]
-    return max(ends, default=None)
 
 
 def _recipe(project: Project, tags: dict[str, str]) -> dict[str, Any] | None:

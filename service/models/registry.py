@@ -6,6 +6,8 @@ move was superseded or stale). A version holds at most one of these roles. Only 
 compare-and-set under a lock, each move recorded in the model_events table (service.models.events).
 """
 
+from datetime import datetime
+
 import numpy as np
 from mlflow.entities.model_registry import ModelVersion
 from mlflow.exceptions import MlflowException
@@ -56,6 +58,15 @@ def get_version(name: str, version: str) -> ModelVersion:
         if is_missing(error):
             raise NoSuchVersion(f"{name} has no version {version}") from None
         raise
+
+
+def seen_until(version: ModelVersion | None) -> datetime | None:
+    """The end of the data `version` has seen: fitted on (`fit_end`), or kept on by a gate (`validated_end`); None
+    without a version, or for one registered without its windows."""
+    if version is None:
+        return None
+    ends = [datetime.fromisoformat(version.tags[tag]) for tag in ("fit_end", "validated_end") if tag in version.tags]
+    return max(ends, default=None)
 
 
 def load_model(model_uri: str):

@@ -62,27 +62,27 @@ def locked_roles(engine: Engine, name: str) -> Iterator[tuple[Connection, dict[s
         yield conn, registry.aliases(name)
 
 
-def move_role(conn: Connection, held: dict[str, str], move: ModelEvent, expected: dict[str, str | None]) -> ModelEvent:
+def move_role(
+    conn: Connection,
+    held: dict[str, str],
+    move: ModelEvent,
+    expected: dict[str, str | None],
+    data_until: datetime | None = None,
+) -> ModelEvent:
     """Compare-and-set, inside `locked_roles`: when every alias in `expected` still holds the version named there
     (None: no version), give `move.to_version` the role `move.alias` (a `retire` clears it), record `move` as
     starting from the version that held the alias, and update `held`. Otherwise move nothing and record (and
-    return) a `superseded` event from the version actually holding the alias, naming the expected one."""
-    now = datetime.now(UTC)  # stamped under the lock: the order of created_at is the order of the moves
+    return) a `superseded` event from the version actually holding the alias, naming the expected one; the same
+    when `data_until` (the end of a training's data) is older than the data the champion has seen."""
     moved = [(alias, held.get(alias)) for alias, version in expected.items() if held.get(alias) != version]
     if moved:
         alias, holder = moved[0]
-        event = replace(
-            move,
-            action=SUPERSEDED,
-            alias=alias,
-            from_version=holder,
-            created_at=now,
-            reason=f"superseded: {move.action} of v{move.to_version} expected {alias} {label(expected[alias])}, "
-            f"but {label(holder)} holds it (moved since); nothing moved. The move's reason: {move.reason}",
-        )
-        insert_event(conn, event)
-        return event
-    event = replace(move, from_version=held.get(move.alias), created_at=now)
+        why = f"expected {alias} {label(expected[alias])}, but {label(holder)} holds it (moved since)"
+        return _refuse(conn, move, alias, holder, why)
+    newer = _newer_than(held.get(CHAMPION), move.model_name, data_until) if data_until else None
+    if newer is not None:
+        return _refuse(conn, move, CHAMPION, held.get(CHAMPION), newer)
+    event = replace(move, from_version=held.get(move.alias), created_at=datetime.now(UTC))  # stamped under the lock
     insert_event(conn, event)  # first: if MLflow fails, the transaction rolls the event back
     if event.action == "retire":
         registry.clear_role(event.model_name, event.alias)
@@ -94,12 +94,28 @@ def move_role(conn: Connection, held: dict[str, str], move: ModelEvent, expected
     return event
 
 
+def _refuse(conn: Connection, move: ModelEvent, alias: str, holder: str | None, why: str) -> ModelEvent:
+    """Record (and return) the `superseded` event of `move`, refused because `why`: from the version holding
+    `alias`, which stays where it is."""
+    event = replace(
+        move,
+        action=SUPERSEDED,
+        alias=alias,
+        from_version=holder,
+        created_at=datetime.now(UTC),
+        reason=f"superseded: {move.action} of v{move.to_version} {why}; nothing moved. The move's reason: {move.reason}",
+    )
+    insert_event(conn, event)
+    return event
+
+
 def apply_decision(
-    engine: Engine, decision: RecordedDecision, version: str, mlflow_run_id: str | None = None
+    engine: Engine, decision: RecordedDecision, version: str, end: datetime, mlflow_run_id: str | None = None
 ) -> ModelEvent:
-    """Give `version` the role the gate decided, if the champion is still the one the gate judged against
-    (`champion_before`); else the move is `superseded` (the returned event) and `version` becomes `challenger`.
-    Once: a retry that finds this run's event returns it and moves nothing (the alias may have moved on since)."""
+    """Give `version` (of a run ending at `end`) the role the gate decided, if the champion is still the one the
+    gate judged against (`champion_before`) and has not seen data after `end` since (a gate that kept it); else the
+    move is `superseded` (the returned event) and `version` becomes `challenger`. Once: a retry that finds this
+    run's event returns it and moves nothing (the alias may have moved on since)."""
     action = ACTION_OF_ROLE[decision.alias]
     with locked_roles(engine, decision.model_name) as (conn, held):
         for recorded in (action, SUPERSEDED):
@@ -119,11 +135,23 @@ def apply_decision(
             mlflow_run_id=mlflow_run_id,
         )
         premise = {} if decision.alias == CHALLENGER else {CHAMPION: decision.champion_before}
-        event = move_role(conn, held, move, premise)
+        event = move_role(conn, held, move, premise, data_until=end if premise else None)
         if event.action == SUPERSEDED:
             as_challenger = replace(move, action=ACTION_OF_ROLE[CHALLENGER], alias=CHALLENGER, reason=event.reason)
             move_role(conn, held, as_challenger, {})
         return event
+
+
+def _newer_than(champion: str | None, name: str, end: datetime) -> str | None:
+    """Why `champion` may not be demoted by a training ending at `end` (it has seen later data: a gate kept it on a
+    later window after this training's gate), or None."""
+    seen = registry.seen_until(registry.get_version(name, champion)) if champion else None
+    if seen is None or end >= seen:
+        return None
+    return (
+        f"would demote champion v{champion}, which has seen data up to {seen:%Y-%m-%d %H:%M}, after this run's end "
+        f"{end:%Y-%m-%d %H:%M} (stale)"
+    )
 
 
 def promote_shadow(

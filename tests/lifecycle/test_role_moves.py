@@ -125,3 +125,15 @@ def test_an_older_training_never_demotes_a_newer_champion(trained, database):
     assert [event["action"] for event in history(database)] == ["promote", "reject"]
     assert alert_kinds(database) == ["stale"]
     assert chain_breaks(history(database)) == []
+
+
+def test_a_champion_kept_on_later_data_after_the_gate_is_not_demoted_by_the_register_step(trained, database):
+    training = gated("manual__second")  # judged against v1, fitted up to TRAIN_END
+    registry.tag_version(MODEL, "1", {"validated_end": "2024-01-14T00:00:00+00:00"})  # a later gate kept v1 since
+
+    summary = stages.register(TUMOR, training, SMOKE)
+
+    assert (summary["decision"], summary["champion_after"]) == ("superseded", "1")
+    assert "has seen data up to 2024-01-14 00:00, after this run's end 2024-01-12 00:00" in summary["reason"]
+    assert registry.aliases(MODEL) == {"champion": "1", "challenger": summary["version"]}
+    assert chain_breaks(history(database)) == []
