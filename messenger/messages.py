@@ -93,6 +93,27 @@ def shadow_alert(
     )
 
 
+def held_back_alert(
+    project: str, model_name: str, outcome: str, version: str, reason: str, run_id: str, airflow_run_url: str | None
+) -> Alert:
+    """A move of a role that did not happen: `superseded` (the role moved since it was judged: a promotion by hand,
+    another training) or `stale` (a training older than the data the champion has seen). The champion stays."""
+    return Alert(
+        project=project,
+        kind=outcome,
+        severity="warning",
+        title=f"{project}: v{version} of {model_name} was held back ({outcome}); the champion did not change",
+        dedup_key=f"{outcome}:{model_name}:{version}:{run_id}",
+        fields={"model": model_name, "version": version, "run": run_id},
+        lines=[reason],
+        links=_links(
+            airflow_run_url=airflow_run_url,
+            mlflow_model_url=links.mlflow_model_url(model_name, version),
+            dashboard_url=links.dashboard_url(project),
+        ),
+    )
+
+
 def blocks(alert: Alert) -> list[dict[str, Any]]:
     """Block Kit: header, fields, detail lines, then link buttons."""
     rendered: list[dict[str, Any]] = [

@@ -28,8 +28,9 @@ from lifecycle.records import per_partition, project_engine, stage_run, utc
 from lifecycle.stages.train import skill
 from messenger.delivery import notify
 from messenger.links import airflow_run_url, mlflow_model_url
-from messenger.messages import monitoring_alert, shadow_alert
+from messenger.messages import held_back_alert, monitoring_alert, shadow_alert
 from service.models import registry
+from service.models.events import SUPERSEDED
 from service.models.registry import CHAMPION, SHADOW
 from service.models.roles import promote_shadow, retire_shadow
 from service.monitoring.decision import ALERTING, decay_reasons, decide
@@ -258,13 +259,19 @@ def _judge_shadow(engine, project, partition, end, champion, shadow, spec, run_i
     }
     if gain > policy.live_margin:
         reason = f"shadow beat the champion's live {metric} by {gain:.2%} over {policy.live_hours} h (margin {policy.live_margin:.2%})"
-        event = promote_shadow(engine, project.name, name, reason, json_safe(numbers), run_id)
+        verdict = promote_shadow
     else:
         reason = f"shadow did not beat the champion's live {metric} by {policy.live_margin:.2%} over {policy.live_hours} h ({gain:+.2%})"
-        event = retire_shadow(engine, project.name, name, reason, json_safe(numbers), run_id)
+        verdict = retire_shadow
+    pair = {"champion": str(champion.version), "shadow": str(shadow.version)}  # moved by hand since: superseded
+    event = verdict(engine, project.name, name, reason, json_safe(numbers), run_id, **pair)
     link = airflow_run_url(dag_id, run_id) if dag_id else None
-    notify(shadow_alert(project.name, name, event.action, str(shadow.version), reason, run_id, link), engine)
-    return {**result, "verdict": event.action, "reason": reason}
+    if event.action == SUPERSEDED:
+        alert = held_back_alert(project.name, name, SUPERSEDED, pair["shadow"], event.reason, run_id, link)
+    else:
+        alert = shadow_alert(project.name, name, event.action, pair["shadow"], reason, run_id, link)
+    notify(alert, engine)
+    return {**result, "verdict": event.action, "reason": event.reason}
 
 
 def _decay_point(live: dict, config) -> dict[str, float] | None:

@@ -5,10 +5,13 @@
     trial     one fit of one candidate family (the defaults, or the parameters the search asks for), scored on
               validation and test, logged as a child run with its model; the baseline is a candidate too
     gate      the best challenger on validation meets the champion and the baseline on the same test rows
-              (service.models.gate); the decision is recorded before anything moves, keyed by the run
+              (service.models.gate); the decision is recorded before anything moves, keyed by the run. A run
+              that ends before the data the champion has seen is `stale`: it never demotes the champion
     register  the winner refitted on the whole window up to `end` (what serves; a champion that stays is refitted
               too, from its recipe), registered with its windows as tags, given its role (champion, or shadow
-              under the live policy), the event recorded
+              under the live policy) by compare-and-set: if the champion is no longer the one the gate judged
+              against, the move is `superseded` and the version becomes challenger; the event recorded, Slack told
+              of a stale or superseded outcome
 
 The train DAG runs each step as its own task (trials mapped in parallel); `train()` runs them all in one process.
 A retried step returns what its first try decided and changes nothing.
@@ -16,6 +19,7 @@ A retried step returns what its first try decided and changes nothing.
 
 import json
 import logging
+import os
 import sys
 from datetime import datetime
 from typing import Any
@@ -30,10 +34,14 @@ from lifecycle import models, plots, search
 from lifecycle.contract import Candidate, NotEnoughData, Project, SplitBounds
 from lifecycle.reads import newest, read_dataset
 from lifecycle.records import per_partition, project_engine, stage_run, utc
+from messenger.delivery import notify
+from messenger.links import airflow_run_url
+from messenger.messages import held_back_alert
 from service.models import gate as gate_rules
 from service.models import registry, tracking
 from service.models.decisions import RecordedDecision, mark_registered, read_decision, record_decision
-from service.models.registry import CHAMPION
+from service.models.events import SUPERSEDED, ModelEvent
+from service.models.registry import CHALLENGER, CHAMPION
 from service.models.roles import apply_decision
 
 log = logging.getLogger(__name__)
@@ -211,20 +219,25 @@ def gate(
     recorded = read_decision(engine, project.name, name, run_id)
     if recorded is None:
         champion = registry.version_by_alias(name, CHAMPION)  # an unreachable registry raises: no decision without it
+        end, seen_until = utc(prepared["end"]), registry.seen_until(champion)
+        stale = seen_until is not None and end < seen_until
         uris = {"challenger": challenger["model_uri"], "baseline": baseline["model_uri"]}
         unseen_from = None
-        if champion is not None:
+        if champion is not None and not stale:  # a stale run's window is data the champion was fitted on
             uris["champion"] = f"models:/{name}/{champion.version}"
             unseen_from = utc(champion.tags["fit_end"]) if "fit_end" in champion.tags else None
         scores = _test_scores(engine, project, prepared, spec, uris, unseen_from)
-        decision = gate_rules.decide(
-            {model: values[metric] for model, values in scores.items()},
-            metric,
-            spec.train.higher_is_better,
-            spec.train.champion_margin,
-            spec.train.promotion.mode,
-            champion_refits=champion is not None and _recipe(project, champion.tags) is not None,
-        )
+        if stale:
+            decision = gate_rules.stale(end, str(champion.version), seen_until)
+        else:
+            decision = gate_rules.decide(
+                {model: values[metric] for model, values in scores.items()},
+                metric,
+                spec.train.higher_is_better,
+                spec.train.champion_margin,
+                spec.train.promotion.mode,
+                champion_refits=champion is not None and _recipe(project, champion.tags) is not None,
+            )
         chosen = _chosen(project, name, decision, challenger, baseline, champion)
         recorded = record_decision(
             engine,
@@ -268,11 +281,15 @@ def register(project: Project, gated: dict[str, Any], config: str | ConfigSet = 
         if decision.version is None:
             version, model_run = _register(engine, project, spec, prepared, decision, chosen, gated["baseline"])
             decision = mark_registered(engine, decision, version)  # before the alias moves: a retry registers no twin
-            event = apply_decision(engine, decision, version, model_run)
+            event = apply_decision(engine, decision, version, end, model_run)
         else:
-            event = apply_decision(engine, decision, decision.version)
+            event = apply_decision(engine, decision, decision.version, end)
         if decision.keeps_champion:  # drift is judged up to the window it was just kept on
             registry.tag_version(name, decision.champion_before, {"validated_end": end.isoformat()})
+        outcome, superseded = _outcome(decision, event), event.action == SUPERSEDED
+        reason = event.reason if superseded else decision.reason
+        if outcome in ("stale", SUPERSEDED):
+            _tell_held_back(project, decision, outcome, reason)
         training_ended(engine, project.name, name, run_id, "done")
         tracking.close_parent_run(
             prepared["parent_run_id"],
@@ -281,9 +298,11 @@ def register(project: Project, gated: dict[str, Any], config: str | ConfigSet = 
                 for model, values in decision.scores.items()
                 for key, value in values.items()
             },
-            {"decision": _outcome(decision), "registered_version": decision.version, "reason": decision.reason},
+            {"decision": outcome, "registered_version": decision.version, "reason": reason},
         )
         before = decision.champion_before
+        # superseded: the version that held the alias when this move was refused
+        after = event.from_version if superseded else (decision.version if decision.promotes else before)
         run.rows_written = 1
         run.summary = {
             "partition": prepared["partition"],
@@ -293,20 +312,33 @@ def register(project: Project, gated: dict[str, Any], config: str | ConfigSet = 
             "candidate": decision.candidate,
             "winner": decision.winner,
             "version": decision.version,
-            "decision": _outcome(decision),
-            "alias": event.alias,
-            "reason": decision.reason,
+            "decision": outcome,
+            "alias": CHALLENGER if superseded else event.alias,
+            "reason": reason,
             "champion_before": before,
-            "champion_after": decision.version if decision.promotes else before,
+            "champion_after": after,
             "metrics": decision.scores,
             "candidates": gated["candidates"],
         }
     return run.summary
 
 
-def _outcome(decision: RecordedDecision) -> str:
-    """promoted, refitted (the champion stayed and its refit serves), shadow, or rejected."""
+def _outcome(decision: RecordedDecision, event: ModelEvent) -> str:
+    """promoted, refitted (the champion stayed and its refit serves), shadow, rejected, stale (the run ended before
+    the data the champion has seen), or superseded (the champion moved after the gate judged against it)."""
+    if event.action == SUPERSEDED:
+        return SUPERSEDED
+    if decision.stale:
+        return "stale"
     return "refitted" if decision.winner == "champion" and decision.promotes else OUTCOMES[decision.alias]
+
+
+def _tell_held_back(project: Project, decision: RecordedDecision, outcome: str, reason: str) -> None:
+    """Slack hears of a version held back from the champion's role (once per run: a retry finds it told)."""
+    dag_id = os.environ.get("AIRFLOW_CTX_DAG_ID")  # set inside an Airflow task
+    link = airflow_run_url(dag_id, decision.run_id) if dag_id else None
+    alert = held_back_alert(project.name, decision.model_name, outcome, decision.version, reason, decision.run_id, link)
+    notify(alert, project_engine(project))
 
 
 def _recipe(project: Project, tags: dict[str, str]) -> dict[str, Any] | None:
@@ -400,7 +432,7 @@ def _register(engine, project, spec, prepared, decision, chosen, baseline) -> tu
         **{f"test_{key}": repr(float(value)) for key, value in winner_scores.items()},
         **{f"baseline_test_{key}": repr(float(value)) for key, value in decision.scores["baseline"].items()},
     }
-    if decision.keeps_champion:  # the losing challenger, as evaluated: fitted on the train split
+    if decision.alias == CHALLENGER:  # the losing (or stale) challenger, as evaluated: fitted on the train split
         tags.update(fit_start=bounds.train_start.isoformat(), fit_end=bounds.validation_start.isoformat())
         tags.update(baseline_model_uri=baseline["model_uri"], baseline_run_id=baseline["run_id"])
         version = registry.register_version(decision.model_name, chosen["model_uri"], chosen["run_id"], tags)

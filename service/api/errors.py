@@ -27,7 +27,7 @@ MEANINGS = {
     401: "missing or wrong bearer token",
     403: "endpoints that need the token are disabled (no API_TOKEN configured)",
     404: "unknown project, partition, model, version, workflow kind or run",
-    409: "nothing to roll back to, or the champion asked to become the shadow",
+    409: "nothing to roll back to (none, or deleted), the champion asked to become the shadow, or the role moved",
     413: "the body is larger than API_MAX_BODY_BYTES, or /predict sent more rows than API_MAX_PREDICT_ROWS",
     422: "invalid parameters or body",
     500: "an unexpected error (its first line; the service's log has the rest)",

@@ -142,17 +142,23 @@ class PartitionModels(BaseModel):
     baseline_serves: bool = Field(description="the champion is the naive baseline itself")
 
 
+EXPECTED = "the version you expect to hold the role now: if another does, nothing moves (409, a 'superseded' event)"
+
+
 class RoleRequest(BaseModel):
     version: str = Field(pattern=r"^[0-9]+$")
     reason: str = Field(min_length=3, max_length=500)
+    expected: str | None = Field(default=None, pattern=r"^[0-9]+$", description=EXPECTED)
 
 
 class RollbackRequest(BaseModel):
     reason: str = Field(default="rollback from the API", min_length=3, max_length=500)
+    expected: str | None = Field(default=None, pattern=r"^[0-9]+$", description=EXPECTED)
 
 
 class ModelEvent(BaseModel):
-    """One move of a role (or deletion of a version), by the platform or by hand, and why."""
+    """One move of a role (a deletion of a version, or a move refused as `superseded`), by the platform or by
+    hand, and why."""
 
     id: int
     project: str
@@ -209,7 +215,7 @@ class ShadowTrial(BaseModel):
     ratio: float | None = Field(default=None, description="shadow's metric over the champion's (below 1: better)")
     shadow: dict[str, float | None] | None = None
     champion: dict[str, float | None] | None = None
-    verdict: str = Field(description="on trial | promote | retire")
+    verdict: str = Field(description="on trial | promote | retire | superseded (the pair changed by hand while judged)")
 
 
 class MonitoringRow(BaseModel):

@@ -34,6 +34,12 @@ class RecordedDecision:
         return self.alias == "champion"
 
     @property
+    def stale(self) -> bool:
+        """The run ended before the data the champion has seen: its challenger is recorded, never let in (see
+        service.models.gate.stale: the one decision whose winner, the challenger, gets the `challenger` role)."""
+        return self.winner == "challenger" and self.alias == "challenger"
+
+    @property
     def keeps_champion(self) -> bool:
         """The champion stayed as it is (it had no recipe to refit), and the losing challenger is recorded."""
         return self.winner == "champion" and not self.promotes

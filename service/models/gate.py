@@ -15,9 +15,13 @@ A champion that stays is refitted, like any winner, on the window up to the run'
 candidate family and its parameters; the baseline has nothing to learn, a version registered by hand no recipe):
 the refit becomes the champion, so a retrain always serves a model that has seen the newest data. Without a recipe
 the champion stays as it is and the challenger is recorded as rejected.
+
+A run whose window ends before the data the champion has seen never demotes it (`stale`): a backfill of old
+trainings, a late retry, a manual run with an old date. Its challenger is recorded, as `challenger`.
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 
 
 @dataclass(frozen=True)
@@ -80,3 +84,16 @@ def decide(
     if champion_refits:
         return GateDecision("champion", "champion", f"{stays}, refitted on the window up to the end")
     return GateDecision("champion", "challenger", stays)
+
+
+def stale(run_end: datetime, champion: str, seen_until: datetime) -> GateDecision:
+    """The decision of a run whose window ends at `run_end`, before `seen_until` (the end of the data the champion
+    was fitted on, or kept on by a gate): whatever the scores, the champion stays and the challenger is recorded.
+    The only decision whose winner, the challenger, gets the `challenger` role."""
+    return GateDecision(
+        "challenger",
+        "challenger",
+        f"stale: this run's window ends {run_end:%Y-%m-%d %H:%M}, before the data champion v{champion} has seen "
+        f"(up to {seen_until:%Y-%m-%d %H:%M}); an older run never demotes a newer champion, so its challenger is "
+        "registered as challenger",
+    )

@@ -1,9 +1,12 @@
 """The MLflow model registry for any project: versions and the aliases that give them a role.
 
 Aliases, not the deprecated stages: `champion` serves, `shadow` forecasts beside it on live data without being
-served, `challenger` marks the newest version that lost its gate. A version holds at most one of these roles.
-Every move is also recorded in the model_events table (service.models.events) by the callers.
+served, `challenger` marks the newest version a training registered that does not serve (it lost its gate, or its
+move was superseded or stale). A version holds at most one of these roles. Only service.models.roles moves them:
+compare-and-set under a lock, each move recorded in the model_events table (service.models.events).
 """
+
+from datetime import datetime
 
 import numpy as np
 from mlflow.entities.model_registry import ModelVersion
@@ -15,8 +18,15 @@ CHAMPION, SHADOW, CHALLENGER = "champion", "shadow", "challenger"
 ROLES = (CHAMPION, SHADOW, CHALLENGER)
 
 
+MAX_VERSION = 2**31 - 1  # MLflow stores version numbers as 32-bit integers: a larger one cannot exist
+
+
 class NoChampion(LookupError):
     """The registered model has no version with the champion alias yet."""
+
+
+class NoSuchVersion(LookupError):
+    """The registered model has no version of that number (never registered, or deleted)."""
 
 
 def version_by_alias(name: str, alias: str) -> ModelVersion | None:
@@ -38,9 +48,25 @@ def champion_uri(name: str) -> str:
 
 
 def get_version(name: str, version: str) -> ModelVersion:
-    """One version; MlflowException (missing) when the registry has no such version."""
-    with mlflow_call(f"{name} v{version}"):
-        return configure_mlflow().get_model_version(name, str(version))
+    """One version; NoSuchVersion when the registry has none of that number (or it is not a version number)."""
+    if not str(version).isdigit() or not 0 < int(version) <= MAX_VERSION:  # the store would fail, not answer
+        raise NoSuchVersion(f"{name} has no version {version}")
+    try:
+        with mlflow_call(f"{name} v{version}"):
+            return configure_mlflow().get_model_version(name, str(version))
+    except MlflowException as error:
+        if is_missing(error):
+            raise NoSuchVersion(f"{name} has no version {version}") from None
+        raise
+
+
+def seen_until(version: ModelVersion | None) -> datetime | None:
+    """The end of the data `version` has seen: fitted on (`fit_end`), or kept on by a gate (`validated_end`); None
+    without a version, or for one registered without its windows."""
+    if version is None:
+        return None
+    ends = [datetime.fromisoformat(version.tags[tag]) for tag in ("fit_end", "validated_end") if tag in version.tags]
+    return max(ends, default=None)
 
 
 def load_model(model_uri: str):
@@ -105,9 +131,16 @@ def all_versions(name: str) -> list[ModelVersion]:
 
 
 def aliases(name: str) -> dict[str, str]:
-    """alias -> version of `name` (asked of the registered model: search results do not carry aliases everywhere)."""
-    with mlflow_call(f"aliases of {name}"):
-        return {alias: str(version) for alias, version in configure_mlflow().get_registered_model(name).aliases.items()}
+    """alias -> version of `name`, empty when it is not registered (asked of the registered model: search results do
+    not carry aliases everywhere)."""
+    try:
+        with mlflow_call(f"aliases of {name}"):
+            model = configure_mlflow().get_registered_model(name)
+    except MlflowException as error:
+        if is_missing(error):
+            return {}
+        raise
+    return {alias: str(version) for alias, version in model.aliases.items()}
 
 
 def set_role(name: str, alias: str, version: str) -> None:

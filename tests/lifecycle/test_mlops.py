@@ -35,7 +35,7 @@ def test_migrations_current_shows_every_owner_at_head(database, capsys):
 @pytest.mark.parametrize(
     "argv, message",
     [
-        (["models", "promote", "--project", "tumor_classifier", "--version", "7"], "not found"),
+        (["models", "promote", "--project", "tumor_classifier", "--version", "7"], "has no version 7"),
         (["models", "retention", "--project", "tumor_classifier"], "retention needs --days"),
         (["models", "rollback", "--project", "tumor_classifier"], "has no champion to roll back"),
         (["new-project", "Bad-Name"], "not a valid project name"),

@@ -227,6 +227,24 @@ def test_roles_move_by_hand_each_recorded_as_an_event(moves_world, airflow_serve
         assert actions == ["shadow", "rollback", "promote", "promote", "promote"]  # the last two: v1, its refit v2
 
 
+def test_moves_that_cannot_happen_are_404_or_409_never_a_server_error(moves_world, airflow_server, auth):
+    base = f"/projects/{TUMOR}/models/all"  # v2 the champion, promoted from v1
+    with TestClient(create_app()) as client:
+        absurd = client.post(f"{base}/promote", json={"version": "9" * 23, "reason": "by hand"}, headers=auth)
+        assert absurd.status_code == 404 and f"no version {'9' * 23}" in absurd.json()["detail"]
+
+        moved = client.post(
+            f"{base}/promote", json={"version": "1", "reason": "by hand", "expected": "1"}, headers=auth
+        )
+        assert moved.status_code == 409 and "expected champion v1, but v2 holds it" in moved.json()["detail"]
+        assert registry.version_by_alias(TUMOR, registry.CHAMPION).version == 2
+
+        configure_mlflow().delete_model_version(TUMOR, "1")  # deleted outside the platform (retention keeps it)
+        gone = client.post(f"{base}/rollback", json={"reason": "v2 misbehaves"}, headers=auth)
+        assert gone.status_code == 409 and "v1, the version champion v2 replaced, is no longer" in gone.json()["detail"]
+        assert registry.version_by_alias(TUMOR, registry.CHAMPION).version == 2
+
+
 def test_predict_serves_the_champion_never_the_shadow(client, served):
     """crypto_forecast's champion is the naive baseline (v1), its shadow ridge (v2): /predict gives v1's
     forecasts, as stored by inference for the role champion, and not the shadow's."""

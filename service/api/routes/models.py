@@ -2,7 +2,6 @@
 each recorded as a model event, as the platform's own), and the history of events."""
 
 from fastapi import APIRouter, HTTPException
-from mlflow.exceptions import MlflowException
 
 from db_handler.runs import manual_run_id
 from lifecycle.records import project_engine
@@ -14,7 +13,7 @@ from service.api.routes.params import Limit, Offset, PartitionFilter
 from service.api.schemas import ModelEvent, Page, PartitionModels, RoleRequest, RollbackRequest
 from service.api.security import needs_token
 from service.models import roles
-from service.models.registry import CHAMPION, SHADOW
+from service.models.registry import CHAMPION, SHADOW, NoSuchVersion
 
 router = APIRouter(tags=["models"])
 
@@ -36,10 +35,11 @@ def models_of(project: str, partition: str) -> PartitionModels:
 
 
 @router.post(
-    "/projects/{project}/models/{partition}/promote", response_model=ModelEvent, **needs_token(400, 404, 422, 503)
+    "/projects/{project}/models/{partition}/promote", response_model=ModelEvent, **needs_token(400, 404, 409, 422, 503)
 )
 def promote(project: str, partition: str, request: RoleRequest) -> ModelEvent:
-    """Make a version champion by hand; /predict serves it within seconds."""
+    """Make a version champion by hand; /predict serves it within seconds. 409 when `expected` no longer holds
+    the role."""
     return _assign(known_project(project), partition, request, CHAMPION)
 
 
@@ -56,12 +56,14 @@ def shadow(project: str, partition: str, request: RoleRequest) -> ModelEvent:
     "/projects/{project}/models/{partition}/rollback", response_model=ModelEvent, **needs_token(400, 404, 409, 422, 503)
 )
 def rollback(project: str, partition: str, request: RollbackRequest) -> ModelEvent:
-    """The champion back to the version it replaced; 409 when it replaced none."""
+    """The champion back to the version it replaced; 409 when it replaced none, that version was deleted, or
+    `expected` no longer holds the role."""
     known = known_project(project)
     name = known.model_name(known.partition(partition))
+    engine, run_id = project_engine(known.project), manual_run_id("api")
     try:
-        event = roles.rollback(project_engine(known.project), known.name, name, request.reason, manual_run_id("api"))
-    except LookupError as error:  # no champion, or one that replaced no earlier champion
+        event = roles.rollback(engine, known.name, name, request.reason, run_id, request.expected)
+    except (LookupError, roles.Superseded) as error:  # no champion, no version to return to, or moved since
         raise HTTPException(409, str(error)) from None
     return recorded(known, event)
 
@@ -78,10 +80,10 @@ def _assign(known: KnownProject, partition: str, request: RoleRequest, role: str
     engine = project_engine(known.project)
     try:
         event = roles.assign_by_hand(
-            engine, known.name, name, request.version, role, request.reason, manual_run_id("api")
+            engine, known.name, name, request.version, role, request.reason, manual_run_id("api"), request.expected
         )
-    except MlflowException as error:  # the registry answered that there is no such version
-        raise HTTPException(404, f"{name} has no version {request.version}: {safe(error)}") from None
-    except roles.RoleConflict as error:
+    except NoSuchVersion as error:
+        raise HTTPException(404, safe(error)) from None
+    except (roles.RoleConflict, roles.Superseded) as error:
         raise HTTPException(409, str(error)) from None
     return recorded(known, event)
