@@ -326,7 +326,7 @@ def monitoring_workflow(project: str):
     return monitoring_wf()
 
 
-def _run(project: str, call: Callable[[Any], dict]) -> dict:
+def _run(project: str, call: Callable[[Any], Any]) -> Any:
     """Call a stage for `project`: input a retry cannot fix fails the task at once, no champion skips it, anything
     else (an outage) fails it for Airflow to retry."""
     from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
@@ -346,12 +346,9 @@ def _run(project: str, call: Callable[[Any], dict]) -> dict:
 
 
 def _partitions(project: str, context: dict) -> list[str]:
-    if context["params"].get("partition"):
-        return [context["params"]["partition"]]
-    from lifecycle.discovery import load_project
-
-    found = load_project(project)
-    return found.partitions_of(found.spec(context["params"]["config"]))
+    """The partition in the params (an unknown one fails the run at once), or every one of the config set."""
+    params = context["params"]
+    return _run(project, lambda found: found.partitions_for(found.spec(params["config"]), params.get("partition")))
 
 
 def _doc(project: str, kind: str, what: str, params: dict[str, Param]) -> str:
