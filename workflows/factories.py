@@ -47,20 +47,29 @@ def data_workflow(project: str, schedule: Any, extra_params: dict[str, Param] | 
         "start": time_param("Start", "first row time (UTC); empty with End empty: from the newest stored row"),
         "end": time_param("End", "end of the interval, exclusive (UTC); empty: the run's interval, or now"),
         "config": config_param(config_names(project)),
+        "allow_corrections": Param(
+            False,
+            type="boolean",
+            title="Allow corrections",
+            description="overwrite stored rows whose values differ from the source; off: such a run fails, "
+            "naming the first differing value, and writes nothing",
+        ),
         **extra,
     }
     doc = _doc(
         project,
         "data",
         "Loads the rows of an interval from the project's source, checks them (nothing is written if one is bad), "
-        "upserts them into the raw table and their features into the features table, in one transaction. Emits "
-        f"`{features.name}`, which starts the inference workflow over the same interval.",
+        "upserts them into the raw table and their features into the features table, in one transaction under "
+        "the partition's lock; the feature rows whose windows hold a new or corrected row are recomputed too. "
+        f"One run at a time. Emits `{features.name}`, which starts the inference workflow over the same interval.",
         params,
     )
 
     @dag(
         dag_id=f"{project}_data_wf",
         schedule=_time_schedule(schedule),
+        max_active_runs=1,  # the stage's lock serialises runs anyway; one at a time keeps the workers free
         params=params,
         doc_md=doc,
         **_common(project, "data"),
@@ -85,6 +94,7 @@ def data_workflow(project: str, schedule: Any, extra_params: dict[str, Param] | 
                     run_id=context["run_id"],
                     now=run_after(context),
                     catch_up=derived,
+                    allow_corrections=bool(context["params"].get("allow_corrections")),
                     **options,
                 ),
             )
