@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Table, column, or_, select, table, text, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
@@ -34,8 +35,8 @@ class Change:
     new: Any
 
     def __str__(self) -> str:
-        where = " ".join(f"{name}={_shown(value)}" for name, value in self.key.items())
-        return f"{where} column {self.column!r}: stored {_shown(self.stored)}, new {_shown(self.new)}"
+        where = " ".join(f"{name}={_plain(value)}" for name, value in self.key.items())
+        return f"{where} column {self.column!r}: stored {_plain(self.stored)!r}, new {_plain(self.new)!r}"
 
 
 @dataclass(frozen=True)
@@ -184,9 +185,11 @@ def _distinct(values: pd.Series, others: pd.Series) -> pd.Series:
     return values.ne(others) & (values.notna() | others.notna())
 
 
-def _shown(value: Any) -> str:
-    """A value as a person reads it in a message: times in ISO 8601, numbers and text as Python writes them."""
-    return value.isoformat() if isinstance(value, datetime) else repr(value.item() if hasattr(value, "item") else value)
+def _plain(value: Any) -> Any:
+    """A value as a message shows it: times in ISO 8601, numpy scalars as Python's."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _none_if_nan(value: Any) -> Any:
