@@ -39,7 +39,7 @@ class Stored:
     raw: UpsertResult
     features: UpsertResult
     changes: list[Change]
-    recomputed: tuple[datetime, datetime]
+    recomputed: dict[str, str]  # the feature rows recomputed: start and end (exclusive), ISO 8601
 
 
 def data(
@@ -81,10 +81,7 @@ def data(
                 batch.partition: {
                     "rows": len(rows),
                     **rows.attrs,
-                    "features_recomputed": {
-                        "start": stored[batch.partition].recomputed[0].isoformat(),
-                        "end": stored[batch.partition].recomputed[1].isoformat(),
-                    },
+                    "features_recomputed": stored[batch.partition].recomputed,
                 }
                 for batch, rows in loaded
             },
@@ -92,11 +89,7 @@ def data(
                 "raw": {"written": raw.written, "unchanged": raw.unchanged},
                 "features": {"written": features.written, "unchanged": features.unchanged},
             },
-            "changed": {
-                "values": len(changes),
-                "rows": len({tuple(change.key.values()) for change in changes}),
-                "first": [str(change) for change in changes[:SHOWN_CHANGES]],
-            },
+            "changed": _counted(changes),
         }
     return run.summary
 
@@ -115,7 +108,7 @@ def feature_drift_from_recompute(engine: Engine, project: Project, partition: st
         expected = _computed_features(conn, project, partition, spec, None, None)
         stored = read_features(conn, tables, partition, None, None, columns)
     if expected.empty:
-        return sorted(stored[tables.time])
+        return [moment.to_pydatetime() for moment in stored[tables.time]]
     keys = sorted({column.name for column in tables.features.primary_key.columns} - {tables.partition} | {tables.time})
     joined = expected[[*keys, *columns]].merge(stored[[*keys, *columns]], on=keys, how="outer", indicator=True)
     differs = joined["_merge"] != "both"
@@ -159,7 +152,7 @@ def _store(conn: Connection, project: Project, batch: Batch, rows: pd.DataFrame,
     # a row's window is [its time - lookback, its time]: a written row at t reaches the rows up to t + lookback
     until = max(batch.end, written.max() + lookback + project.cadence) if len(written) else batch.end
     features = _store_features(conn, project, batch, until)
-    return Stored(raw, features, changes, (batch.start, until))
+    return Stored(raw, features, changes, {"start": batch.start.isoformat(), "end": until.isoformat()})
 
 
 def _store_raw(
@@ -185,16 +178,23 @@ def _store_raw(
 
 def _report_changes(project: Project, batch: Batch, changes: list[Change], allow_corrections: bool) -> None:
     """Log the stored values a run overwrites; raise CorrectionRefused, naming the first, unless they are allowed."""
-    rows = len({tuple(change.key.values()) for change in changes})
+    count = _counted(changes)
     counted = (
-        f"{project.name} {batch.partition}: {len(changes)} stored value(s) in {rows} row(s) differ from the source"
+        f"{project.name} {batch.partition}: {count['values']} stored value(s) in {count['rows']} row(s) differ from "
+        "the source"
     )
     if not allow_corrections:
         raise CorrectionRefused(
             f"{counted}, first {changes[0]}; nothing was written: to overwrite them, run again with "
             "--allow-corrections (the data workflow's param allow_corrections)"
         )
-    log.warning("%s, corrected; first: %s", counted, "; ".join(str(change) for change in changes[:SHOWN_CHANGES]))
+    log.warning("%s, corrected; first: %s", counted, "; ".join(count["first"]))
+
+
+def _counted(changes: list[Change]) -> dict[str, Any]:
+    """Changed stored values as the summary reports them: how many, in how many rows, the first few."""
+    rows = {tuple(change.key.values()) for change in changes}
+    return {"values": len(changes), "rows": len(rows), "first": [str(change) for change in changes[:SHOWN_CHANGES]]}
 
 
 def _store_features(conn: Connection, project: Project, batch: Batch, until: datetime) -> UpsertResult:

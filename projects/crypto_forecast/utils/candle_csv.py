@@ -58,25 +58,28 @@ def read_candle_csv(
     last candle time of the whole file (None when it has none)."""
     path = Path(path)
     zone = _zone(tz)
-    kept, first, last, layout = [], None, None, None
+    kept, ends, layout = [], [], None
     for chunk in _chunks(path):
         layout = layout or _layout(path, chunk.columns, zone)
         time_column, time_zone = layout
         times = _parse_times(path, chunk[time_column], time_zone)
         if "market" in chunk.columns:
             _check_markets(path, chunk["market"].str.strip(), markets)
-        if len(times):
-            first = times.min() if first is None else min(first, times.min())
-            last = times.max() if last is None else max(last, times.max())
-        inside = times.ge(start) if start is not None else times.notna()
-        if end is not None:
-            inside &= times.lt(end)
+        ends += [times.min(), times.max()] if len(times) else []
+        inside = _inside(times, start, end)
         kept.append(_candles(path, chunk.loc[inside], times.loc[inside]))
-    if layout is None:
-        raise CandleFileError(f"{path}: no header row; expected Upbit API or pyupbit candle columns")
     candles = pd.concat(kept, ignore_index=True)
-    candles.attrs["span"] = (first, last)
+    candles.attrs["span"] = (min(ends), max(ends)) if ends else (None, None)
     return candles
+
+
+def _inside(times: pd.Series, start: datetime | None, end: datetime | None) -> pd.Series:
+    inside = pd.Series(True, index=times.index)
+    if start is not None:
+        inside &= times >= start
+    if end is not None:
+        inside &= times < end
+    return inside
 
 
 def _zone(tz: str | None) -> str | None:
