@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Table, column, or_, select, table, text, tuple_
+from sqlalchemy import Connection, Table, column, or_, select, table, text
 from sqlalchemy.dialects import postgresql, sqlite
 
 from db_handler.types import UTCDateTime
@@ -165,15 +165,21 @@ def _copy_then_upsert(conn: Connection, target: Table, frame: pd.DataFrame, key,
     return written
 
 
-def _stored_rows(conn: Connection, target: Table, keys: pd.DataFrame, columns: list[str], chunk: int = 1000):
-    """`columns` of the stored rows whose key is one of `keys` (a frame of key columns), `chunk` keys a query."""
-    by_key = tuple_(*(target.c[name] for name in keys.columns))
-    wanted = list(keys.itertuples(index=False, name=None))
-    found = []
-    for first in range(0, len(wanted), chunk):
-        query = select(*(target.c[name] for name in columns)).where(by_key.in_(wanted[first : first + chunk]))
-        found.extend(tuple(row) for row in conn.execute(query))
-    stored = pd.DataFrame(found, columns=columns)
+def _stored_rows(conn: Connection, target: Table, keys: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """`columns` of the stored rows whose key lies within `keys` (a frame of key columns): numbers and times between
+    their least and greatest value, anything else among its values. One range scan of the primary key, where a list
+    of composite keys would be one index probe each; the caller matches the keys exactly."""
+    bounds = []
+    for name in keys.columns:
+        values = keys[name]
+        if pd.api.types.is_numeric_dtype(values) or isinstance(values.dtype, pd.DatetimeTZDtype):
+            bounds.append(target.c[name].between(_python(values.min()), _python(values.max())))
+        else:  # text compares by the database's collation, not Python's: no bounds from Python's order
+            bounds.append(target.c[name].in_([_python(value) for value in values.unique()]))
+    stored = pd.DataFrame(
+        [tuple(row) for row in conn.execute(select(*(target.c[name] for name in columns)).where(*bounds))],
+        columns=columns,
+    )
     for name in columns:
         if isinstance(target.c[name].type, UTCDateTime):
             stored[name] = pd.to_datetime(stored[name], utc=True)
@@ -187,8 +193,11 @@ def _distinct(values: pd.Series, others: pd.Series) -> pd.Series:
 
 def _plain(value: Any) -> Any:
     """A value as a message shows it: times in ISO 8601, numpy scalars as Python's."""
-    if isinstance(value, datetime):
-        return value.isoformat()
+    return value.isoformat() if isinstance(value, datetime) else _python(value)
+
+
+def _python(value: Any) -> Any:
+    """A numpy scalar as the Python value a database driver takes."""
     return value.item() if isinstance(value, np.generic) else value
 
 
