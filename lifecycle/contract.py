@@ -30,7 +30,7 @@ class DataError(ValueError):
 
     @classmethod
     def listing(cls, problems: list[str], what: str, shown: int = 10) -> "DataError":
-        """One error for many problems: how many, then the first `shown` of them, one per line."""
+        """One error on one line for many problems: how many, then the first `shown` of them, by semicolons."""
         more = f"; ... and {len(problems) - shown} more" if len(problems) > shown else ""
         error = cls(f"{len(problems)} invalid {what}; nothing was written: " + "; ".join(problems[:shown]) + more)
         error.problems = problems
