@@ -1,11 +1,14 @@
-"""Idempotent writes: insert new rows, update changed ones, leave identical ones untouched."""
+"""Idempotent writes: insert new rows, update changed ones, leave identical ones untouched; and, before a write,
+which stored values it would overwrite."""
 
 import math
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Table, column, or_, select, table, text
 from sqlalchemy.dialects import postgresql, sqlite
@@ -20,6 +23,59 @@ class UpsertResult:
 
     def __add__(self, other: "UpsertResult") -> "UpsertResult":
         return UpsertResult(self.written + other.written, self.unchanged + other.unchanged)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One stored value a write would overwrite: the row's key, the column, the stored and the new value."""
+
+    key: dict[str, Any]
+    column: str
+    stored: Any
+    new: Any
+
+    def __str__(self) -> str:
+        where = " ".join(f"{name}={_plain(value)}" for name, value in self.key.items())
+        return f"{where} column {self.column!r}: stored {_plain(self.stored)!r}, new {_plain(self.new)!r}"
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """How rows compare with the stored rows of the same key."""
+
+    written: pd.Series  # per row (the rows' index): True when an upsert would write it (new, or a value differs)
+    changes: list[Change]  # every stored value that differs, row by row in the rows' order
+
+
+def compare_stored(
+    conn: Connection, target: Table, rows: pd.DataFrame, key: Sequence[str], touch: Sequence[str] = ()
+) -> Comparison:
+    """Compare `rows` with what `target` stores under their keys, as `upsert` with the same `key` and `touch`
+    would: which rows it would write, and each stored value it would overwrite (new rows change no value)."""
+    if rows.empty:
+        return Comparison(written=pd.Series(False, index=rows.index), changes=[])
+    rows = _utc_times(rows, target)
+    compared = [name for name in rows.columns if name not in key and name not in touch]
+    stored = _stored_rows(conn, target, rows[list(key)], [*key, *compared])
+    stored = stored.astype({name: rows[name].dtype for name in stored.columns}).rename(
+        columns={name: f"{name} stored" for name in compared}
+    )
+    joined = rows[[*key, *compared]].merge(stored, on=list(key), how="left", indicator=True).set_axis(rows.index)
+    new = joined["_merge"] == "left_only"
+    differs = pd.DataFrame(
+        {name: ~new & _distinct(joined[name], joined[f"{name} stored"]) for name in compared}, index=rows.index
+    )
+    changes = [
+        Change(
+            {name: joined.at[index, name] for name in key},
+            name,
+            joined.at[index, f"{name} stored"],
+            joined.at[index, name],
+        )
+        for index, columns in differs.loc[differs.any(axis=1)].iterrows()
+        for name in columns.index[columns]
+    ]
+    return Comparison(written=new | differs.any(axis=1), changes=changes)
 
 
 def upsert(
@@ -107,6 +163,42 @@ def _copy_then_upsert(conn: Connection, target: Table, frame: pd.DataFrame, key,
     written = _execute_counting(conn, _on_conflict(insert, target, list(frame.columns), key, compared))
     conn.execute(text(f'DROP TABLE "{stage_name}"'))
     return written
+
+
+def _stored_rows(conn: Connection, target: Table, keys: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """`columns` of the stored rows whose key lies within `keys` (a frame of key columns): numbers and times between
+    their least and greatest value, anything else among its values. One range scan of the primary key, where a list
+    of composite keys would be one index probe each; the caller matches the keys exactly."""
+    bounds = []
+    for name in keys.columns:
+        values = keys[name]
+        if pd.api.types.is_numeric_dtype(values) or isinstance(values.dtype, pd.DatetimeTZDtype):
+            bounds.append(target.c[name].between(_python(values.min()), _python(values.max())))
+        else:  # text compares by the database's collation, not Python's: no bounds from Python's order
+            bounds.append(target.c[name].in_([_python(value) for value in values.unique()]))
+    stored = pd.DataFrame(
+        [tuple(row) for row in conn.execute(select(*(target.c[name] for name in columns)).where(*bounds))],
+        columns=columns,
+    )
+    for name in columns:
+        if isinstance(target.c[name].type, UTCDateTime):
+            stored[name] = pd.to_datetime(stored[name], utc=True)
+    return stored
+
+
+def _distinct(values: pd.Series, others: pd.Series) -> pd.Series:
+    """IS DISTINCT FROM, element-wise: values differ, and a missing value equals only another missing one."""
+    return values.ne(others) & (values.notna() | others.notna())
+
+
+def _plain(value: Any) -> Any:
+    """A value as a message shows it: times in ISO 8601, numpy scalars as Python's."""
+    return value.isoformat() if isinstance(value, datetime) else _python(value)
+
+
+def _python(value: Any) -> Any:
+    """A numpy scalar as the Python value a database driver takes."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _none_if_nan(value: Any) -> Any:

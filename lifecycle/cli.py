@@ -10,10 +10,12 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+from sqlalchemy.exc import DBAPIError
+
 from compose.secrets import configure_logging, scrub
 from lifecycle import stages
 from lifecycle.backtest import backtest
-from lifecycle.contract import Project
+from lifecycle.contract import Project, UnknownPartition
 
 WHEN = "ISO 8601, UTC when no offset"
 
@@ -34,10 +36,20 @@ def run_cli(project: Project, argv: list[str] | None = None) -> int:
     try:
         run(project, **args, **{name: value for name, value in options.items() if value is not None})
     except Exception as error:
-        message = traceback.format_exc() if whole_traceback else f"error: {type(error).__name__}: {error}"
+        message = traceback.format_exc() if whole_traceback else f"error: {one_line(project, error)}"
         print(scrub(message), file=sys.stderr)
         return 1
     return 0
+
+
+def one_line(project: Project, error: Exception) -> str:
+    """`Type: message` on one line. A database error shows the driver's own message, without SQLAlchemy's statement
+    and link; an unknown partition names its flag."""
+    shown = error.orig if isinstance(error, DBAPIError) and error.orig is not None else error
+    message = " ".join(str(shown).split())
+    if isinstance(error, UnknownPartition) and project.tables.partition:
+        message = f"--{project.tables.partition.replace('_', '-')}: {message}"
+    return f"{type(shown).__name__}: {message}"
 
 
 def build_parser(project: Project) -> argparse.ArgumentParser:
@@ -47,6 +59,11 @@ def build_parser(project: Project) -> argparse.ArgumentParser:
     data = commands.add_parser("data", help="load rows of [start, end) and build their features")
     data.add_argument("--start", help=f"interval start, {WHEN}; with --end, or neither: from the newest stored row")
     data.add_argument("--end", help=f"interval end (exclusive), {WHEN}")
+    data.add_argument(
+        "--allow-corrections",
+        action="store_true",
+        help="overwrite stored rows whose values differ from the source (default: refuse, naming the first one)",
+    )
     for name, help_text in project.data_options.items():
         data.add_argument(f"--{name.replace('_', '-')}", dest=name, help=help_text)
     train = commands.add_parser("train", help="train the candidates, gate the winner, register it, move its alias")

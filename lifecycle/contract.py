@@ -30,11 +30,15 @@ class DataError(ValueError):
 
     @classmethod
     def listing(cls, problems: list[str], what: str, shown: int = 10) -> "DataError":
-        """One error for many problems: how many, then the first `shown` of them, one per line."""
-        more = f"\n  ... and {len(problems) - shown} more" if len(problems) > shown else ""
-        error = cls(f"{len(problems)} invalid {what}; nothing was written:\n  " + "\n  ".join(problems[:shown]) + more)
+        """One error on one line for many problems: how many, then the first `shown` of them, by semicolons."""
+        more = f"; ... and {len(problems) - shown} more" if len(problems) > shown else ""
+        error = cls(f"{len(problems)} invalid {what}; nothing was written: " + "; ".join(problems[:shown]) + more)
         error.problems = problems
         return error
+
+
+class UnknownPartition(DataError):
+    """A partition the config set does not declare (a typo, or a market not added to the config yet)."""
 
 
 class NotEnoughData(DataError):
@@ -108,7 +112,9 @@ class Tables:
     raw and features share their key; `time` windows both. predictions hold one row per forecast and model
     version and role (db_handler.columns.lineage_columns); `prediction_time` windows them. monitoring is written by
     the platform (db_handler.columns.monitoring_columns). `truth` names the raw columns labels are made from.
-    `partition` is the column holding the partition in every table, None for a single-partition project."""
+    `partition` is the column holding the partition in every table, None for a single-partition project.
+    `provenance` names raw columns that say where a row came from (e.g. its source): written with a row that
+    changed, never a change themselves, so the same values from another source leave the stored row alone."""
 
     metadata: MetaData
     raw: Table
@@ -119,6 +125,7 @@ class Tables:
     prediction_time: str
     truth: tuple[str, ...]
     partition: str | None = None
+    provenance: tuple[str, ...] = ()
 
     @property
     def names(self) -> list[str]:
@@ -184,6 +191,21 @@ class Project:
 
     def partitions_of(self, spec: ConfigSet) -> list[str]:
         return list(self.partitions(spec)) if self.partitions else [SINGLE_PARTITION]
+
+    def require_partition(self, spec: ConfigSet, name: str) -> str:
+        """`name` when the config set declares it as a partition, else UnknownPartition naming the declared ones.
+        Every stage, workflow and the REST API check a partition asked for here, before anything is written."""
+        declared = self.partitions_of(spec)
+        if name not in declared:
+            what = self.tables.partition or "partition"
+            raise UnknownPartition(
+                f"unknown {what} {name!r}: config {spec.name!r} of {self.name} declares {', '.join(declared)}"
+            )
+        return name
+
+    def partitions_for(self, spec: ConfigSet, partition: str | None) -> list[str]:
+        """The one partition asked for (checked by require_partition), or every one the config set declares."""
+        return [self.require_partition(spec, partition)] if partition else self.partitions_of(spec)
 
     def model_name(self, partition: str) -> str:
         """One registered model per partition: crypto_forecast-KRW-BTC; the project's name when it has one."""

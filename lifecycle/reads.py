@@ -34,7 +34,9 @@ def in_window(query, table: Table, tables: Tables, partition: str, time_column: 
     return query
 
 
-def read_raw(conn: Connection, tables: Tables, partition: str, start: datetime | None, end: datetime) -> pd.DataFrame:
+def read_raw(
+    conn: Connection, tables: Tables, partition: str, start: datetime | None, end: datetime | None
+) -> pd.DataFrame:
     """Raw rows of a partition with start <= time < end, oldest first."""
     raw = tables.raw
     query = in_window(select(raw), raw, tables, partition, tables.time, start, end).order_by(raw.c[tables.time])
@@ -42,7 +44,7 @@ def read_raw(conn: Connection, tables: Tables, partition: str, start: datetime |
 
 
 def read_features(
-    conn: Connection, tables: Tables, partition: str, start: datetime | None, end: datetime, columns: list[str]
+    conn: Connection, tables: Tables, partition: str, start: datetime | None, end: datetime | None, columns: list[str]
 ) -> pd.DataFrame:
     """Feature rows of a partition (key columns and `columns`) with start <= time < end, oldest first."""
     features = tables.features

@@ -25,8 +25,8 @@ def utc(value: datetime | str) -> datetime:
 
 def per_partition(project: Project, spec, partition: str | None, run: Callable[[str], dict]) -> dict[str, Any]:
     """`run(partition)` for the one partition asked for, or for each of the config set's: one summary as it is,
-    several by partition."""
-    summaries = {name: run(name) for name in ([partition] if partition else project.partitions_of(spec))}
+    several by partition. An unknown partition fails before anything runs."""
+    summaries = {name: run(name) for name in project.partitions_for(spec, partition)}
     return next(iter(summaries.values())) if len(summaries) == 1 else {"partitions": summaries}
 
 

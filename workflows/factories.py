@@ -47,20 +47,29 @@ def data_workflow(project: str, schedule: Any, extra_params: dict[str, Param] | 
         "start": time_param("Start", "first row time (UTC); empty with End empty: from the newest stored row"),
         "end": time_param("End", "end of the interval, exclusive (UTC); empty: the run's interval, or now"),
         "config": config_param(config_names(project)),
+        "allow_corrections": Param(
+            False,
+            type="boolean",
+            title="Allow corrections",
+            description="overwrite stored rows whose values differ from the source; off: such a run fails, "
+            "naming the first differing value, and writes nothing",
+        ),
         **extra,
     }
     doc = _doc(
         project,
         "data",
         "Loads the rows of an interval from the project's source, checks them (nothing is written if one is bad), "
-        "upserts them into the raw table and their features into the features table, in one transaction. Emits "
-        f"`{features.name}`, which starts the inference workflow over the same interval.",
+        "upserts them into the raw table and their features into the features table, in one transaction under "
+        "the partition's lock; the feature rows whose windows hold a new or corrected row are recomputed too. "
+        f"One run at a time. Emits `{features.name}`, which starts the inference workflow over the same interval.",
         params,
     )
 
     @dag(
         dag_id=f"{project}_data_wf",
         schedule=_time_schedule(schedule),
+        max_active_runs=1,  # the stage's lock serialises runs anyway; one at a time keeps the workers free
         params=params,
         doc_md=doc,
         **_common(project, "data"),
@@ -85,6 +94,7 @@ def data_workflow(project: str, schedule: Any, extra_params: dict[str, Param] | 
                     run_id=context["run_id"],
                     now=run_after(context),
                     catch_up=derived,
+                    allow_corrections=bool(context["params"].get("allow_corrections")),
                     **options,
                 ),
             )
@@ -326,7 +336,7 @@ def monitoring_workflow(project: str):
     return monitoring_wf()
 
 
-def _run(project: str, call: Callable[[Any], dict]) -> dict:
+def _run(project: str, call: Callable[[Any], Any]) -> Any:
     """Call a stage for `project`: input a retry cannot fix fails the task at once, no champion skips it, anything
     else (an outage) fails it for Airflow to retry. The task's log handlers (Airflow's) scrub secrets first."""
     from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
@@ -348,12 +358,9 @@ def _run(project: str, call: Callable[[Any], dict]) -> dict:
 
 
 def _partitions(project: str, context: dict) -> list[str]:
-    if context["params"].get("partition"):
-        return [context["params"]["partition"]]
-    from lifecycle.discovery import load_project
-
-    found = load_project(project)
-    return found.partitions_of(found.spec(context["params"]["config"]))
+    """The partition in the params (an unknown one fails the run at once), or every one of the config set."""
+    params = context["params"]
+    return _run(project, lambda found: found.partitions_for(found.spec(params["config"]), params.get("partition")))
 
 
 def _doc(project: str, kind: str, what: str, params: dict[str, Param]) -> str:

@@ -35,6 +35,7 @@ PROJECT = Project(
         prediction_time="target_time",
         truth=("close",),
         partition="market",
+        provenance=("source",),
     ),
     hooks=core,
     output="predicted_log_return",

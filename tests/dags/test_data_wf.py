@@ -48,3 +48,30 @@ def test_a_run_of_the_current_hour_succeeds_offline_with_nothing_new(dags_test, 
     assert result.succeeded, result.output[-6000:]
     [summary] = result.summaries
     assert summary["rows_written"] == 0 and summary["partitions"]["KRW-BTC"]["rows"] == 0
+
+
+def test_a_stored_candle_that_differs_fails_the_run_at_once_unless_corrections_are_allowed(dags_test, pg_url):
+    """One run of the data workflow at a time; a correction is opt-in (the allow_corrections param)."""
+    from workflows.factories import data_workflow
+
+    dag = data_workflow("crypto_forecast", schedule=None)
+    assert dag.max_active_runs == 1 and dag.params["allow_corrections"] is False
+
+    hour = {"start": "2024-04-01T05:00:00+00:00", "end": "2024-04-01T06:00:00+00:00"}
+    assert dags_test("crypto_forecast_data_wf", "2024-05-01T05:00:00+00:00", conf=hour, DATABASE_URL=pg_url).succeeded
+    engine = create_engine(pg_url)
+    with engine.begin() as conn:  # a stored value the source no longer gives
+        conn.execute(text("update crypto_forecast_raw_candles set close = low"))
+
+    refused = dags_test("crypto_forecast_data_wf", "2024-05-01T05:00:00+00:00", conf=hour, DATABASE_URL=pg_url)
+    assert not refused.succeeded
+    assert "AirflowFailException: CorrectionRefused: crypto_forecast KRW-BTC: 1 stored value(s)" in refused.output
+    corrected = dags_test(
+        "crypto_forecast_data_wf",
+        "2024-05-01T05:00:00+00:00",
+        conf={**hour, "allow_corrections": True},
+        DATABASE_URL=pg_url,
+    )
+    assert corrected.succeeded, corrected.output[-6000:]
+    assert corrected.summaries[-1]["changed"]["values"] == 1
+    engine.dispose()

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import Column, Double, Integer, MetaData, String, Table, create_engine, select
 
-from db_handler import upsert
+from db_handler import compare_stored, upsert
 from db_handler.types import JSONDocument, UTCDateTime
 
 T0 = datetime(2024, 1, 1, tzinfo=UTC)
@@ -122,3 +122,21 @@ def test_json_documents_store_undefined_numbers_as_null(backend, database, tmp_p
             "ratios": [1.5, None, None],
         }
     documents.drop(engine)
+
+
+def test_compare_stored_names_each_value_an_upsert_would_overwrite(engine_and_table):
+    engine, table = engine_and_table
+    with engine.begin() as conn:
+        upsert(conn, table, frame([1.0, 2.0, float("nan")]), key=("market", "at"), touch=("written_at",))
+    incoming = pd.concat([frame([1.0, 9.0, 3.0], written_at=T0 + timedelta(days=1)), frame([0.0, 0.0, 0.0, 4.0])[3:]])
+    incoming = incoming.assign(count=[0, 1, 2, 3]).set_axis([10, 11, 12, 13])
+    with engine.begin() as conn:
+        compared = compare_stored(conn, table, incoming, key=("market", "at"), touch=("written_at",))
+        result = upsert(conn, table, incoming, key=("market", "at"), touch=("written_at",))
+
+    assert compared.written.to_dict() == {10: False, 11: True, 12: True, 13: True}  # same, changed, NULL -> 3, new
+    assert result.written == int(compared.written.sum())
+    assert [str(change) for change in compared.changes] == [
+        "market=KRW-BTC at=2024-01-01T01:00:00+00:00 column 'price': stored 2.0, new 9.0",
+        "market=KRW-BTC at=2024-01-01T02:00:00+00:00 column 'price': stored nan, new 3.0",
+    ]

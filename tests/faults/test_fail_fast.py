@@ -6,6 +6,7 @@ from airflow.sdk.exceptions import AirflowFailException
 
 from lifecycle import stages
 from projects.crypto_forecast.run import PROJECT as CRYPTO
+from workflows.factories import _partitions
 from workflows.factories import _run as run_task
 
 CASES = {
@@ -25,6 +26,10 @@ CASES = {
         lambda project: stages.data(project, config=project.spec().model_validate({"data": {"lookback_hours": 1}})),
         "ValidationError",
     ),
+    "unknown partition": (
+        lambda project: stages.monitor(project, partition="KRW-NOPE"),
+        "UnknownPartition: unknown market 'KRW-NOPE': config 'default' of crypto_forecast declares KRW-BTC",
+    ),
     "empty interval": (
         lambda project: stages.data(project, "2024-03-02", "2024-03-01", source="replay"),
         "DataError: empty interval: start 2024-03-02T00:00:00+00:00 is not before end",
@@ -38,3 +43,10 @@ def test_what_a_retry_cannot_fix_fails_at_once_with_one_message(case, database):
     with pytest.raises(AirflowFailException) as failed:
         run_task(CRYPTO.name, call)
     assert str(failed.value).startswith(message)
+
+
+def test_a_workflow_asked_for_an_unknown_partition_fails_at_once():
+    """The partitions task of train, inference and monitoring, with the `partition` param of a trigger."""
+    with pytest.raises(AirflowFailException, match="UnknownPartition: unknown market 'KRW-NOPE'"):
+        _partitions(CRYPTO.name, {"params": {"config": "default", "partition": "KRW-NOPE"}})
+    assert _partitions(CRYPTO.name, {"params": {"config": "default", "partition": None}}) == ["KRW-BTC"]

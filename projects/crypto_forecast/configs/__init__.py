@@ -24,6 +24,10 @@ class DataConfig(config.DataConfig):
     upbit_max_attempts: int = Field(default=4, ge=1)
     upbit_backoff_seconds: float = Field(default=1.0, ge=0)
     upbit_timeout_seconds: float = 10.0
+    # plausible bounds: a candle beyond them is a unit or parsing error, refused before anything is written
+    max_price: float = Field(default=1e12, gt=0)  # in the quote currency (KRW-BTC trades near 1e8)
+    max_volume: float = Field(default=1e15, gt=0)  # in the base currency, per candle
+    max_value: float = Field(default=1e16, gt=0)  # traded value in the quote currency, per candle
 
 
 class FeatureConfig(config.FeaturesConfig):

@@ -43,7 +43,7 @@ def load(batch: Batch) -> pd.DataFrame:
     elif source == "replay":
         candles = load_replay(batch.partition, batch.start, batch.end, catch_up=batch.options.get("catch_up", False))
     else:
-        candles = _from_csv(Path(source), batch.partition, batch.start, batch.end, batch.options.get("tz"))
+        candles = _from_csv(Path(source), batch)
     candles = candles.assign(source=source)
     candles.attrs = {"source": source, "gaps": count_gaps(candles, batch.start, batch.end, config.interval)}
     return candles
@@ -87,9 +87,18 @@ def count_gaps(candles: pd.DataFrame, start, end, interval: str) -> int:
     return max(expected - len(candles), 0)
 
 
-def _from_csv(path: Path, market: str, start, end, tz: str | None) -> pd.DataFrame:
-    candles = read_candle_csv(path, tz)
+def _from_csv(path: Path, batch: Batch) -> pd.DataFrame:
+    """The batch's candles from a CSV file, read as a stream (only the interval is kept). Every market in the file
+    must be one of the config; an interval asked for explicitly must hold at least one of the market's candles."""
+    markets = batch.spec.data.markets
+    candles = read_candle_csv(path, batch.options.get("tz"), batch.start, batch.end, markets)
+    first, last = candles.attrs["span"]
     if "market" in candles.columns:
-        candles = candles.loc[candles["market"] == market].drop(columns="market")
-    in_interval = (candles["candle_time"] >= start) & (candles["candle_time"] < end)
-    return candles.loc[in_interval].reset_index(drop=True)
+        candles = candles.loc[candles["market"] == batch.partition].drop(columns="market").reset_index(drop=True)
+    if candles.empty and not batch.options.get("catch_up", False):
+        held = f"its candles run {first.isoformat()} .. {last.isoformat()}" if first is not None else "it has none"
+        raise DataError(
+            f"{path} has no {batch.partition} candles in [{batch.start.isoformat()}, {batch.end.isoformat()}) "
+            f"({held}): pick an interval the file covers"
+        )
+    return candles

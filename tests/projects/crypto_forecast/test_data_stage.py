@@ -4,13 +4,16 @@ import json
 import os
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
+import pandas as pd
 import pytest
 from sqlalchemy import func, select, text
 
 from db_handler.tables import workflow_runs
 from lifecycle import stages
+from lifecycle.stages.data import CorrectionRefused, feature_drift_from_recompute
+from projects.crypto_forecast.core.load import replay_history
 from projects.crypto_forecast.core.validate import CandleValidationError
 from projects.crypto_forecast.run import PROJECT
 from projects.crypto_forecast.utils.tables import features, raw_candles
@@ -157,3 +160,79 @@ def test_without_an_interval_the_stage_catches_up_from_the_newest_stored_candle(
     assert caught_up["tables"]["raw"]["written"] == 6
     beyond = stages.data(PROJECT, source="replay", now=datetime(2026, 1, 1, tzinfo=UTC))  # the replay ends 2024-05-20
     assert beyond["tables"]["raw"]["written"] == 18 and beyond["partitions"]["KRW-BTC"]["rows"] == 18
+
+
+CORRECTED = pd.Timestamp("2024-03-05T05:00:00+00:00")
+UPBIT_HEADER = (
+    "candle_date_time_utc,opening_price,high_price,low_price,trade_price,candle_acc_trade_volume,candle_acc_trade_price"
+)
+
+
+def one_candle_csv(folder, **changed) -> tuple[str, pd.Series]:
+    """A CSV holding the shipped candle at CORRECTED with `changed` values; returns its path and the stored candle."""
+    history = replay_history()
+    candle = history.loc[history["candle_time"] == CORRECTED].iloc[0]
+    row = {**candle.to_dict(), **changed}
+    values = ",".join(
+        "" if pd.isna(row[name]) else repr(float(row[name]))
+        for name in ("open", "high", "low", "close", "volume", "value")
+    )
+    path = folder / "correction.csv"
+    path.write_text(f"{UPBIT_HEADER}\n{CORRECTED:%Y-%m-%dT%H:%M:%S},{values}\n")
+    return str(path), candle
+
+
+def features_by_time(engine) -> dict:
+    return {row[1]: row for row in table_dump(engine, features)}
+
+
+def test_a_corrected_candle_recomputes_every_feature_row_whose_window_holds_it(database, tmp_path):
+    stages.data(PROJECT, "2024-02-20T00:00:00+00:00", "2024-03-20T00:00:00+00:00", source="replay")
+    before = features_by_time(database)
+    history = replay_history()
+    stored = history.loc[history["candle_time"] == CORRECTED].iloc[0]
+    corrected = (stored["low"] + stored["high"]) / 2
+    path, _ = one_candle_csv(tmp_path, close=corrected)
+
+    summary = stages.data(
+        PROJECT,
+        CORRECTED.isoformat(),
+        (CORRECTED + timedelta(hours=1)).isoformat(),
+        source=path,
+        allow_corrections=True,
+    )
+
+    assert summary["changed"] == {
+        "values": 1,
+        "rows": 1,
+        "first": [
+            f"market=KRW-BTC candle_time=2024-03-05T05:00:00+00:00 column 'close': stored {float(stored['close'])!r}, "
+            f"new {float(corrected)!r}"
+        ],
+    }
+    assert feature_drift_from_recompute(database, PROJECT, "KRW-BTC", PROJECT.spec()) == []
+    after = features_by_time(database)
+    moved = sorted(time for time, row in after.items() if row[2:-1] != before[time][2:-1])  # computed_at aside
+    assert moved[0] == CORRECTED and moved[-1] == CORRECTED + timedelta(hours=168)  # vol_168h reaches 168 h on
+    assert summary["tables"]["features"]["written"] == len(moved)
+    assert summary["partitions"]["KRW-BTC"]["features_recomputed"]["end"] == "2024-03-14T06:00:00+00:00"
+
+
+def test_a_correction_is_refused_without_the_flag_naming_the_row_and_nothing_is_written(database, tmp_path):
+    stages.data(PROJECT, START, END, source="replay")
+    before = (table_dump(database, raw_candles), table_dump(database, features))
+    path, stored = one_candle_csv(tmp_path, close=1.0, low=1.0)
+    hour = (CORRECTED.isoformat(), (CORRECTED + timedelta(hours=1)).isoformat())
+
+    with pytest.raises(CorrectionRefused) as refused:
+        stages.data(PROJECT, *hour, source=path)
+    assert str(refused.value) == (
+        "crypto_forecast KRW-BTC: 2 stored value(s) in 1 row(s) differ from the source, first market=KRW-BTC "
+        f"candle_time=2024-03-05T05:00:00+00:00 column 'low': stored {float(stored['low'])!r}, new 1.0; nothing was "
+        "written: to overwrite them, run again with --allow-corrections (the data workflow's param allow_corrections)"
+    )
+    assert (table_dump(database, raw_candles), table_dump(database, features)) == before
+
+    same, _ = one_candle_csv(tmp_path)  # the stored values from another source: not a correction
+    again = stages.data(PROJECT, *hour, source=same)
+    assert again["changed"]["values"] == 0 and again["tables"]["raw"] == {"written": 0, "unchanged": 1}

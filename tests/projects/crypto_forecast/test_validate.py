@@ -41,6 +41,9 @@ def broken(day: pd.DataFrame, column: str, value) -> pd.DataFrame:
         ("high", 1.0, "< low"),
         ("open", 1e12, "outside [low"),
         ("close", 1.0, "outside [low"),
+        ("high", 1e308, "1e+308 above the plausible 1e+12"),
+        ("volume", 1e300, "above the plausible 1e+15"),
+        ("value", 1e17, "above the plausible 1e+16"),
     ],
 )
 def test_each_bad_value_is_named(day, column, value, what):

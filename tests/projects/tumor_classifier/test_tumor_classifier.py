@@ -89,8 +89,8 @@ def test_monitoring_sees_the_drift_and_stays_quiet_without_it(database, mlflow_s
     assert drifted[-1]["drift"]["mean_radius"] > drifted[0]["drift"]["mean_radius"]  # a drifted column moved
     assert any("mean_radius" in reason for reason in drifted[-1]["reasons"])
 
-    # the same days replayed without the recalibrated device
-    stages.data(PROJECT, "2024-01-12", "2024-01-17", config=NO_DRIFT)
+    # the same days replayed without the recalibrated device: other values for stored samples, a correction
+    stages.data(PROJECT, "2024-01-12", "2024-01-17", config=NO_DRIFT, allow_corrections=True)
     stages.inference(PROJECT, "2024-01-12", "2024-01-17", config=NO_DRIFT)
     quiet = [stages.monitor(PROJECT, f"2024-01-{day}", config=NO_DRIFT)["decision"] for day in (13, 14, 15, 16)]
     assert not any(decision in ("drift", "decay", "drift+decay") for decision in quiet)
