@@ -194,7 +194,8 @@ class Project:
 
     def require_partition(self, spec: ConfigSet, name: str) -> str:
         """`name` when the config set declares it as a partition, else UnknownPartition naming the declared ones.
-        Every stage, workflow and the REST API check a partition asked for here, before anything is written."""
+        Every stage and workflow checks a partition asked for here, before anything is written (the REST API's
+        catalog answers 404 for the same partitions, and takes a model's name too)."""
         declared = self.partitions_of(spec)
         if name not in declared:
             what = self.tables.partition or "partition"
