@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, update
+from sqlalchemy import Connection, Engine, select, update
 
 from db_handler.tables import trainings, workflow_runs
 from db_handler.upsert import upsert
@@ -99,6 +99,14 @@ def training_started(engine: Engine, project: str, model_name: str, run_id: str,
             key=("project", "model_name", "run_id"),
             touch=("started_at", "heartbeat_at"),
         )
+
+
+def trainings_running(conn: Connection, project: str, model_name: str) -> set[str]:
+    """The run ids of the trainings of `model_name` that have not ended (the heartbeat is not judged here)."""
+    query = select(trainings.c.run_id).where(
+        trainings.c.project == project, trainings.c.model_name == model_name, trainings.c.status == "running"
+    )
+    return set(conn.execute(query).scalars())
 
 
 def training_alive(engine: Engine, project: str, model_name: str, run_id: str) -> None:

@@ -19,7 +19,7 @@ from sqlalchemy import Connection, Engine
 
 from db_handler import ensure_schema
 from db_handler.locks import hold_lock
-from db_handler.runs import manual_run_id
+from db_handler.runs import manual_run_id, trainings_running
 from service.models import registry
 from service.models.decisions import RecordedDecision
 from service.models.events import (
@@ -256,17 +256,19 @@ def apply_retention(
     dry_run: bool = False,
     run_id: str | None = None,
 ) -> list[str]:
-    """Delete the versions older than `max_age_days` that hold no role and that none of `keep_rollback` rollbacks
-    in a row would return to; each deletion recorded. Returns the versions deleted (with `dry_run`: that would
+    """Delete the versions older than `max_age_days` that hold no role, that none of `keep_rollback` rollbacks in
+    a row would return to, and that no training still in flight registered; each deletion recorded. Returns the versions deleted (with `dry_run`: that would
     be, and nothing is deleted)."""
     cutoff = datetime.now(UTC) - timedelta(days=max_age_days)
     with locked_roles(engine, name) as (conn, held):
         events = list_events(engine, project, name, limit=10_000)
         kept = {*held.values(), *rollback_targets(events, held.get(CHAMPION), keep_rollback)}
+        training = trainings_running(conn, project, name)  # a version they registered may not have its role yet
         doomed = [
             str(version.version)
             for version in registry.all_versions(name)
             if str(version.version) not in kept
+            and version.tags.get("airflow_run_id") not in training
             and datetime.fromtimestamp(version.creation_timestamp / 1000, tz=UTC) < cutoff
         ]
         if dry_run:
@@ -318,5 +320,5 @@ def _expecting(role: str, expected: str | None) -> dict[str, str | None]:
 def _done_by_hand(event: ModelEvent) -> ModelEvent:
     """The move's event; Superseded (after it is recorded) when the role had moved from the expected version."""
     if event.action == SUPERSEDED:
-        raise Superseded(event.reason)
+        raise Superseded(event.reason.removeprefix(f"{SUPERSEDED}: "))  # the class name says it already
     return event

@@ -134,13 +134,31 @@ def test_retention_keeps_the_roles_and_what_rollback_returns_to(five_versions, c
     assert chain_breaks(history()) == []
 
 
+def test_retention_keeps_a_version_whose_training_is_still_in_flight(three_versions, database, capsys):
+    """A training registers its version, then gives it a role: retention between the two must not delete it."""
+    from datetime import UTC, datetime
+
+    from db_handler.runs import training_ended, training_started
+
+    training = "train__in_flight"
+    training_started(database, PROJECT, MODEL, training, datetime.now(UTC))
+    registry.tag_version(MODEL, three_versions[2], {"airflow_run_id": training})
+    retention = ["models", "retention", "--project", PROJECT, "--days", "0"]
+
+    assert main(retention) == 0  # v2 is the champion, v1 what rollback returns to, v3 the training's
+    assert json.loads(capsys.readouterr().out) == {"deleted_versions": []}
+    training_ended(database, PROJECT, MODEL, training, "done")
+    assert main(retention) == 0
+    assert json.loads(capsys.readouterr().out) == {"deleted_versions": [three_versions[2]]}
+
+
 def test_a_move_by_hand_that_expected_another_version_is_superseded(five_versions, capsys):
     first, _, _, champion, _ = five_versions
     promote = ["models", "promote", "--project", PROJECT, "--version", first, "--expect", "2"]
 
     assert main(promote) == 1
     [line] = capsys.readouterr().err.splitlines()
-    assert line.startswith("error: Superseded: superseded: promote of v1 expected champion v2, but v4 holds it")
+    assert line.startswith("error: Superseded: promote of v1 expected champion v2, but v4 holds it")
     assert registry.aliases(MODEL)["champion"] == champion
     refused = history()[-1]
     assert (refused["action"], refused["from_version"], refused["to_version"]) == ("superseded", champion, first)
