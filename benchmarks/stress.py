@@ -81,11 +81,13 @@ def show(results: list[StressResult]) -> None:
     seconds, ops = sum(r.seconds for r in results), sum(r.count for r in results)
     violations = [f"seed {r.seed}: {violation}" for r in results for violation in r.violations]
     failures = [f"seed {r.seed}: {failure}" for r in results for failure in r.failures]
+    refusals = Counter(":".join(refusal.split(":")[:2]) for r in results for refusal in r.refusals)  # kind: error
     figures = {
         "seeds": len(results),
         "ops": ops,
         "ops_per_second": round(ops / seconds, 3) if seconds else 0,
         "by_kind": {kind: {outcome: counts[outcome] for outcome in OUTCOMES} for kind, counts in by_kind.items()},
+        "refusals": dict(refusals),
         "failures": len(failures),
         "checks": sum(r.checks for r in results),
         "violations": len(violations),
@@ -95,6 +97,7 @@ def show(results: list[StressResult]) -> None:
         ("seeds run", str(len(results))),
         ("operations", f"{ops} in {seconds:.0f} s = {figures['ops_per_second']} ops/s"),
         *((f"  {kind}", ", ".join(f"{counts[o]} {o}" for o in OUTCOMES)) for kind, counts in sorted(by_kind.items())),
+        ("refused, by error", ", ".join(f"{count} {what}" for what, count in sorted(refusals.items())) or "none"),
         ("failures", str(len(failures))),
         ("invariant checks", str(figures["checks"])),
         ("violations", f"{len(violations)} in {figures['seeds_with_violations']} of {len(results)} seeds"),

@@ -75,9 +75,22 @@ class StressResult:
     seed: int
     seconds: float
     ops: dict[str, Counter] = field(default_factory=dict)  # kind -> done / refused / failed
+    refusals: list[str] = field(default_factory=list)  # "kind: error: message"
     failures: list[str] = field(default_factory=list)
     checks: int = 0
     violations: list[str] = field(default_factory=list)
+
+    def tally(self, outcomes: list[tuple[str, str, str]]) -> None:
+        """Count each (kind, outcome, detail); keep the details of refusals and failures."""
+        for kind, outcome, detail in outcomes:
+            self.ops.setdefault(kind, Counter())[outcome] += 1
+            if outcome != "done":
+                (self.refusals if outcome == "refused" else self.failures).append(f"{kind}: {detail}")
+
+    def judge(self, checked: dict[str, list[str]]) -> None:
+        """Keep the invariant checks' count and every violation they found."""
+        self.checks = len(checked)
+        self.violations = [violation for found in checked.values() for violation in found]
 
     @property
     def count(self) -> int:
@@ -120,13 +133,8 @@ def run(seed: int, seconds: float, workers: int = 3, max_ops: int = 120) -> Stre
         context = Context(sources, folder, time.time() + seconds, tag)
         outcomes = run_plan(plan(seed, max_ops, partitions), context, workers)
         result = StressResult(seed, time.monotonic() - began)
-    for kind, outcome, detail in outcomes:
-        result.ops.setdefault(kind, Counter())[outcome] += 1
-        if outcome == "failed":
-            result.failures.append(f"{kind}: {detail}")
-    checked = invariants.check_all(engine, project, spec, partitions)
-    result.checks = len(checked)
-    result.violations = [violation for found in checked.values() for violation in found]
+    result.tally(outcomes)
+    result.judge(invariants.check_all(engine, project, spec, partitions))
     return result
 
 
