@@ -46,17 +46,19 @@ def check_all(engine: Engine, project: Project, spec: ConfigSet, partitions: lis
 def roles(name: str) -> list[str]:
     """(a) One champion when the model has versions; each alias on an existing version; one role per version."""
     versions = {str(version.version) for version in registry.all_versions(name)}
+    if not versions:  # not registered yet, or every version deleted: no role either way
+        return []
     held = registry.aliases(name)
     problems = []
-    if versions and CHAMPION not in held:
+    if CHAMPION not in held:
         problems.append(f"{name}: versions {sorted(versions, key=int)} but no champion")
     for alias, version in held.items():
         if version not in versions:
             problems.append(f"{name}: {alias} on v{version}, which does not exist")
     for version in sorted(set(held.values()), key=int):
-        both = sorted(alias for alias, holder in held.items() if holder == version)
-        if len(both) > 1:
-            problems.append(f"{name}: v{version} holds {len(both)} roles {both}")
+        its_roles = sorted(alias for alias, holder in held.items() if holder == version)
+        if len(its_roles) > 1:
+            problems.append(f"{name}: v{version} holds {len(its_roles)} roles {its_roles}")
     return problems
 
 
