@@ -5,9 +5,10 @@ worker processes for 20 s, on real PostgreSQL and a real `mlflow server`; then e
 This test fails on a tree without the fixes of issue 21 (role moves as compare-and-set under a per-model lock,
 stale trainings registered as challenger, retention keeping rollback targets, the data stage's per-partition lock,
 corrections recomputing their dependent feature rows and needing `allow_corrections`). On the tree before them
-(2026-12-07) it found: old-dated trainings replacing newer champions, stored feature rows that differ from a
-recompute after corrections, and a correction stored without `allow_corrections`; `benchmarks/stress.py` over 20
-seeds lists the rest. Its assertion message lists what broke.
+(2026-12-07) it found old-dated trainings replacing a newer champion, a training's move recorded from a champion
+another move had already replaced (read, then write), and 168 stored feature rows after a corrected candle that
+differ from a recompute; docs/FAULTS.md has what 20 seeds of `benchmarks/stress.py` found. Its assertion message
+lists what broke.
 """
 
 from devkit import stress
