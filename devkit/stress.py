@@ -6,8 +6,8 @@ processes for a bounded wall time and number of operations; then every invariant
 
 The seed fixes the plan (random.Random(seed)): each operation's kind, market, dates and draws, handed out in order;
 which of them overlap is up to timing. KRW-BTC comes from the shipped replay; KRW-ETH, which the replay lacks, from
-a CSV made of the same candles rescaled. Backfills claim the days after the stored ones in turn, so two of them at
-once are adjacent. A refused operation (an expected error: nothing to roll back, a version deleted meanwhile, too
+a CSV made of the same candles rescaled. Backfills claim the days after the stored ones in turn, in pairs, so two of
+them at once are adjacent. A refused operation (an expected error: nothing to roll back, a version deleted meanwhile, too
 little data, a correction without its flag) is counted apart from a failure (any other error).
 """
 
@@ -42,7 +42,7 @@ BASE_START, BASE_END = utc("2024-01-15T00:00:00+00:00"), utc("2024-03-04T00:00:0
 OLDEST_END = utc("2024-03-01T00:00:00+00:00")  # the oldest end a training is given (enough rows to train before)
 CHUNK, HOUR = timedelta(days=1), timedelta(hours=1)
 CSV_SPAN = (utc("2024-01-01T00:00:00+00:00"), utc("2024-05-21T00:00:00+00:00"))  # the replay's last months
-WEIGHTS = {"train": 3, "promote": 3, "rollback": 2, "retention": 2, "backfill": 4, "correction": 3}
+WEIGHTS = {"train": 3, "promote": 3, "rollback": 2, "retention": 2, "backfill": 2, "correction": 3}  # a backfill is a pair of them
 OUTCOMES = ("done", "refused", "failed")
 
 
@@ -163,21 +163,24 @@ def set_up(project: Project, sources: dict[str, str], tag: str) -> None:
 
 
 def plan(seed: int, count: int, partitions: list[str]) -> list[Op]:
-    """`count` operations drawn from `seed`; the n-th backfill of a market claims the n-th day after its stored
-    ones, and trainings end anywhere from OLDEST_END to the days planned so far."""
+    """`count` operations drawn from `seed`. Backfills come in pairs, the next two days after a market's stored and
+    planned ones, handed out one after the other so that they tend to run at once; trainings end anywhere from
+    OLDEST_END to the last day planned so far."""
     rng = random.Random(seed)
-    kinds = rng.choices(list(WEIGHTS), weights=list(WEIGHTS.values()), k=count)
     frontier = dict.fromkeys(partitions, BASE_END)
-    ops = []
-    for index, kind in enumerate(kinds):
+    ops: list[Op] = []
+    while len(ops) < count:
+        [kind] = rng.choices(list(WEIGHTS), weights=list(WEIGHTS.values()))
         partition = rng.choice(partitions)
-        at = None
         if kind == "backfill":
-            at, frontier[partition] = frontier[partition], frontier[partition] + CHUNK
-        elif kind == "train":
-            at = OLDEST_END + rng.randrange(int((frontier[partition] - OLDEST_END) / HOUR) + 1) * HOUR
-        ops.append(Op(index, kind, partition, rng.random(), rng.random(), at))
-    return ops
+            for _ in range(2):
+                ops.append(Op(len(ops), kind, partition, rng.random(), rng.random(), frontier[partition]))
+                frontier[partition] += CHUNK
+            continue
+        hours = int((frontier[partition] - OLDEST_END) / HOUR)
+        at = OLDEST_END + rng.randrange(hours + 1) * HOUR if kind == "train" else None
+        ops.append(Op(len(ops), kind, partition, rng.random(), rng.random(), at))
+    return ops[:count]
 
 
 def run_plan(ops: list[Op], context: Context, workers: int) -> list[tuple[str, str, str]]:
