@@ -42,7 +42,8 @@ BASE_START, BASE_END = utc("2024-01-15T00:00:00+00:00"), utc("2024-03-04T00:00:0
 OLDEST_END = utc("2024-03-01T00:00:00+00:00")  # the oldest end a training is given (enough rows to train before)
 CHUNK, HOUR = timedelta(days=1), timedelta(hours=1)
 CSV_SPAN = (utc("2024-01-01T00:00:00+00:00"), utc("2024-05-21T00:00:00+00:00"))  # the replay's last months
-WEIGHTS = {"train": 3, "promote": 3, "rollback": 2, "retention": 2, "backfill": 2, "correction": 3}  # a backfill is a pair of them
+# how often each kind is drawn; a backfill drawn plans two (adjacent days)
+WEIGHTS = {"train": 3, "promote": 3, "rollback": 2, "retention": 2, "backfill": 2, "correction": 3}
 OUTCOMES = ("done", "refused", "failed")
 
 
