@@ -6,9 +6,10 @@ processes for a bounded wall time and number of operations; then every invariant
 
 The seed fixes the plan (random.Random(seed)): each operation's kind, market, dates and draws, handed out in order;
 which of them overlap is up to timing. KRW-BTC comes from the shipped replay; KRW-ETH, which the replay lacks, from
-a CSV made of the same candles rescaled. Backfills claim the days after the stored ones in turn, in pairs, so two of
-them at once are adjacent. A refused operation (an expected error: nothing to roll back, a version deleted meanwhile, too
-little data, a correction without its flag) is counted apart from a failure (any other error).
+a CSV made of the same candles rescaled. A backfill loads the next two days after the stored and planned ones, each
+by its own data stage, at once: two adjacent backfills. A refused operation (an expected error: nothing to roll
+back, a version deleted meanwhile, too little data, a correction without its flag) is counted apart from a failure
+(any other error).
 """
 
 import contextlib
@@ -18,8 +19,8 @@ import tempfile
 import time
 import uuid
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from multiprocessing import get_context
 from pathlib import Path
@@ -42,8 +43,7 @@ BASE_START, BASE_END = utc("2024-01-15T00:00:00+00:00"), utc("2024-03-04T00:00:0
 OLDEST_END = utc("2024-03-01T00:00:00+00:00")  # the oldest end a training is given (enough rows to train before)
 CHUNK, HOUR = timedelta(days=1), timedelta(hours=1)
 CSV_SPAN = (utc("2024-01-01T00:00:00+00:00"), utc("2024-05-21T00:00:00+00:00"))  # the replay's last months
-# how often each kind is drawn; a backfill drawn plans two (adjacent days)
-WEIGHTS = {"train": 3, "promote": 3, "rollback": 2, "retention": 2, "backfill": 2, "correction": 3}
+WEIGHTS = {"train": 3, "promote": 3, "rollback": 2, "retention": 2, "backfill": 3, "correction": 3}
 OUTCOMES = ("done", "refused", "failed")
 
 
@@ -67,8 +67,8 @@ class Context:
 
     sources: dict[str, str]
     folder: str
-    deadline: float
     tag: str
+    deadline: float = 0.0  # time.time() after which no operation starts; set once the workers are ready
 
 
 @dataclass
@@ -130,10 +130,8 @@ def run(seed: int, seconds: float, workers: int = 3, max_ops: int = 120) -> Stre
         tag = f"{seed}_{uuid.uuid4().hex[:6]}"
         with contextlib.redirect_stdout(io.StringIO()):
             set_up(project, sources, tag)
-        began = time.monotonic()
-        context = Context(sources, folder, time.time() + seconds, tag)
-        outcomes = run_plan(plan(seed, max_ops, partitions), context, workers)
-        result = StressResult(seed, time.monotonic() - began)
+        outcomes, taken = run_plan(plan(seed, max_ops, partitions), Context(sources, folder, tag), workers, seconds)
+    result = StressResult(seed, taken)
     result.tally(outcomes)
     result.judge(invariants.check_all(engine, project, spec, partitions))
     return result
@@ -164,33 +162,39 @@ def set_up(project: Project, sources: dict[str, str], tag: str) -> None:
 
 
 def plan(seed: int, count: int, partitions: list[str]) -> list[Op]:
-    """`count` operations drawn from `seed`. Backfills come in pairs, the next two days after a market's stored and
-    planned ones, handed out one after the other so that they tend to run at once; trainings end anywhere from
-    OLDEST_END to the last day planned so far."""
+    """`count` operations drawn from `seed`; a market's backfills claim the next two days after its stored and
+    planned ones, and its trainings end anywhere from OLDEST_END to the last day planned so far."""
     rng = random.Random(seed)
+    kinds = rng.choices(list(WEIGHTS), weights=list(WEIGHTS.values()), k=count)
     frontier = dict.fromkeys(partitions, BASE_END)
-    ops: list[Op] = []
-    while len(ops) < count:
-        [kind] = rng.choices(list(WEIGHTS), weights=list(WEIGHTS.values()))
+    ops = []
+    for index, kind in enumerate(kinds):
         partition = rng.choice(partitions)
+        at = None
         if kind == "backfill":
-            for _ in range(2):
-                ops.append(Op(len(ops), kind, partition, rng.random(), rng.random(), frontier[partition]))
-                frontier[partition] += CHUNK
-            continue
-        hours = int((frontier[partition] - OLDEST_END) / HOUR)
-        at = OLDEST_END + rng.randrange(hours + 1) * HOUR if kind == "train" else None
-        ops.append(Op(len(ops), kind, partition, rng.random(), rng.random(), at))
-    return ops[:count]
+            at, frontier[partition] = frontier[partition], frontier[partition] + 2 * CHUNK
+        elif kind == "train":
+            at = OLDEST_END + rng.randrange(int((frontier[partition] - OLDEST_END) / HOUR) + 1) * HOUR
+        ops.append(Op(index, kind, partition, rng.random(), rng.random(), at))
+    return ops
 
 
-def run_plan(ops: list[Op], context: Context, workers: int) -> list[tuple[str, str, str]]:
-    """Every operation, handed out in order to `workers` processes: (kind, outcome, detail) of those started before
-    the deadline."""
+def run_plan(ops: list[Op], context: Context, workers: int, seconds: float) -> tuple[list[tuple[str, str, str]], float]:
+    """Every operation, handed out in order to `workers` processes, started until `seconds` have passed since the
+    workers were ready: (kind, outcome, detail) of each started one, and the seconds until the last ended."""
     with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+        list(pool.map(warm_up, range(workers)))
+        began = time.monotonic()
+        context = replace(context, deadline=time.time() + seconds)
         futures = [pool.submit(execute, op, context) for op in ops]
         outcomes = [future.result() for future in futures]
-    return [outcome for outcome in outcomes if outcome is not None]
+        taken = time.monotonic() - began
+    return [outcome for outcome in outcomes if outcome is not None], taken
+
+
+def warm_up(_: int) -> None:
+    """A worker's imports and its database engine, before the clock starts."""
+    project_engine(load_project(PROJECT_NAME))
 
 
 def execute(op: Op, context: Context) -> tuple[str, str, str] | None:
@@ -257,9 +261,15 @@ def retention(project: Project, engine: Engine, op: Op, context: Context) -> str
 
 
 def backfill(project: Project, engine: Engine, op: Op, context: Context) -> str:
-    source = context.sources[op.partition]
-    summary = stages.data(project, op.at, op.at + CHUNK, op.partition, CONFIG, source=source)
-    return f"{op.partition} {op.at:%m-%d}: {summary['rows_written']} rows written"
+    """The two days from `op.at`, each by its own data stage, at once (two threads)."""
+    days = [(op.at + n * CHUNK, op.at + (n + 1) * CHUNK) for n in range(2)]
+    with ThreadPoolExecutor(len(days)) as pool:
+        runs = [
+            pool.submit(stages.data, project, *day, op.partition, CONFIG, source=context.sources[op.partition])
+            for day in days
+        ]
+        written = [run.result()["rows_written"] for run in runs]
+    return f"{op.partition} {op.at:%m-%d} and the day after: {written} rows written"
 
 
 def correction(project: Project, engine: Engine, op: Op, context: Context) -> str:
