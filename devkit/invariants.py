@@ -3,8 +3,8 @@ stores (the results database, the MLflow registry) and returns human-readable vi
 
     roles            one champion per registered model with versions, no version in two roles, no alias on a
                      version the registry no longer has (MLflow drops an alias with its version: the role vanishes)
-    champion_chain   the model events that moved the champion alias, in order, hand it on without a gap, and end
-                     at the registry's champion
+    champion_chain   every role move starts where the previous one ended, and the champion's last move ends at
+                     the registry's champion
     stale_demotions  no training replaced a champion fitted on data newer than the training's window
     rollback_target  the version a rollback would return to still exists
     features         every stored feature row equals a recompute from all the partition's stored raw rows
@@ -12,18 +12,15 @@ stores (the results database, the MLflow registry) and returns human-readable vi
 
 from datetime import datetime
 
-import numpy as np
-import pandas as pd
-from mlflow.exceptions import MlflowException
 from sqlalchemy import Engine, select
 
 from compose.config import ConfigSet
 from db_handler.tables import gate_decisions, model_events, trainings
 from lifecycle.contract import Project
-from lifecycle.reads import read_features, read_raw
 from lifecycle.records import utc
+from lifecycle.stages.data import feature_drift_from_recompute
 from service.models import registry
-from service.models.mlflow_client import is_missing
+from service.models.events import chain_breaks, list_events
 from service.models.registry import CHAMPION
 
 CHAMPION_MOVES = ("promote", "rollback")  # the actions that move the champion alias (a superseded move moves nothing)
@@ -63,16 +60,10 @@ def roles(name: str) -> list[str]:
 
 
 def champion_chain(engine: Engine, project: str, name: str) -> list[str]:
-    """(b) Each champion move starts where the previous one ended, and the last ends at the registry's champion."""
+    """(b) Each role move starts where the previous one ended (`chain_breaks`), and the last champion move ends at
+    the registry's champion."""
+    problems = chain_breaks(reversed(list_events(engine, project, name, limit=1_000_000)))
     moves = champion_moves(engine, project, name)
-    problems = []
-    for before, move in zip([None, *moves], moves):
-        expected = before["to_version"] if before else None
-        if move["from_version"] != expected:
-            problems.append(
-                f"{name}: event {move['id']} ({move['action']} by {move['run_id']}) moved the champion from "
-                f"v{move['from_version']} to v{move['to_version']}, but the previous move left it on v{expected}"
-            )
     champion = registry.version_by_alias(name, CHAMPION)
     served, recorded = (str(champion.version) if champion else None), (moves[-1]["to_version"] if moves else None)
     if served != recorded:
@@ -113,32 +104,18 @@ def rollback_target(engine: Engine, project: str, name: str) -> list[str]:
     target = promotions[-1]["from_version"]
     try:
         registry.get_version(name, target)
-    except MlflowException as error:
-        if not is_missing(error):
-            raise
+    except registry.NoSuchVersion:
         return [f"{name}: champion v{champion.version} would roll back to v{target}, which was deleted"]
     return []
 
 
 def features(engine: Engine, project: Project, spec: ConfigSet, partition: str) -> list[str]:
-    """(d) The partition's stored feature rows equal the `features` hook over all its stored raw rows (NaN equals
-    NaN; relative tolerance 1e-9), and no row is missing on either side."""
-    time, columns = project.tables.time, spec.features.columns
-    with engine.connect() as conn:
-        raw = read_raw(conn, project.tables, partition, None, None)
-        stored = read_features(conn, project.tables, partition, None, None, columns)
-    if raw.empty and stored.empty:
+    """(d) The partition's stored feature rows equal the `features` hook over all its stored raw rows, and no row
+    is missing on either side (`feature_drift_from_recompute`)."""
+    differing = feature_drift_from_recompute(engine, project, partition, spec)
+    if not differing:
         return []
-    expected = project.hooks.features(raw, spec) if not raw.empty else pd.DataFrame(columns=[time, *columns])
-    both = expected[[time, *columns]].merge(stored[[time, *columns]], on=time, how="outer", suffixes=("", "_stored"))
-    differs = np.zeros(len(both), dtype=bool)
-    for column in columns:
-        fresh, kept = both[column].to_numpy(dtype=float), both[f"{column}_stored"].to_numpy(dtype=float)
-        differs |= ~np.isclose(fresh, kept, rtol=1e-9, atol=1e-12, equal_nan=True)
-    differing = both.loc[differs, time].sort_values()
-    if differing.empty:
-        return []
-    first = ", ".join(moment.isoformat() for moment in differing.head(SHOWN))
+    first = ", ".join(moment.isoformat() for moment in differing[:SHOWN])
     return [f"{project.model_name(partition)}: {len(differing)} feature row(s) differ from a recompute, first {first}"]
 
 

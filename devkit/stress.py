@@ -217,7 +217,8 @@ def first_line(error: Exception) -> str:
 
 def refused(kind: str, error: Exception) -> bool:
     """An answer the loop gives on purpose: too little data or a refused correction (DataError), nothing to roll back
-    or a version deleted meanwhile (LookupError, the registry's "not found"), a role that would conflict."""
+    or a version deleted meanwhile (LookupError, the registry's "not found"), a role that would conflict, a move by
+    hand whose expected version lost the role meanwhile (Superseded)."""
     if isinstance(error, MlflowException):
         return kind in ("promote", "rollback") and is_missing(error)
     return isinstance(error, REFUSALS[kind])
@@ -225,7 +226,7 @@ def refused(kind: str, error: Exception) -> bool:
 
 REFUSALS: dict[str, tuple[type[Exception], ...]] = {
     "train": (DataError,),
-    "promote": (LookupError, roles.RoleConflict),
+    "promote": (LookupError, roles.RoleConflict, roles.Superseded),
     "rollback": (LookupError,),
     "retention": (),
     "backfill": (DataError,),
@@ -240,13 +241,15 @@ def train(project: Project, engine: Engine, op: Op, context: Context) -> str:
 
 
 def promote(project: Project, engine: Engine, op: Op, context: Context) -> str:
-    """By hand: a version drawn from those that exist becomes champion (or, one time in four, shadow)."""
+    """By hand: a version drawn from those that exist becomes champion (or, one time in four, shadow), naming the
+    version the operator saw in that role (the move is superseded when another took it meanwhile)."""
     name = project.model_name(op.partition)
     versions = sorted((str(version.version) for version in registry.all_versions(name)), key=int)
     if not versions:
         raise LookupError(f"{name} has no versions yet")
     version, role = versions[int(op.draw * len(versions))], "champion" if op.variant < 0.75 else "shadow"
-    roles.assign_by_hand(engine, project.name, name, version, role, "stress")
+    seen = registry.aliases(name).get(role)
+    roles.assign_by_hand(engine, project.name, name, version, role, "stress", expected=seen)
     return f"{name} v{version} {role}"
 
 
