@@ -45,11 +45,7 @@ def monitoring_alert(
         dedup_key=f"monitoring:{scope}:{run_id}:{decision}",
         fields=fields,
         lines=lines,
-        links=_links(
-            airflow_run_url=airflow_run_url,
-            mlflow_model_url=mlflow_model_url,
-            dashboard_url=links.dashboard_url(project),
-        ),
+        links=_links(project, airflow_run_url, mlflow_model_url),
     )
 
 
@@ -63,11 +59,7 @@ def no_champion_alert(project: str, model_name: str, period: str, airflow_run_ur
         dedup_key=f"no_champion:{model_name}:{period}",
         fields={"model": model_name},
         lines=["Run the train workflow; a version becomes champion only through its gate."],
-        links=_links(
-            airflow_run_url=airflow_run_url,
-            mlflow_model_url=links.mlflow_model_url(model_name, None),
-            dashboard_url=links.dashboard_url(project),
-        ),
+        links=_links(project, airflow_run_url, links.mlflow_model_url(model_name, None)),
     )
 
 
@@ -85,11 +77,7 @@ def shadow_alert(
         dedup_key=f"shadow:{model_name}:{version}:{action}",
         fields={"model": model_name, "version": version},
         lines=[reason],
-        links=_links(
-            airflow_run_url=airflow_run_url,
-            mlflow_model_url=links.mlflow_model_url(model_name, version),
-            dashboard_url=links.dashboard_url(project),
-        ),
+        links=_links(project, airflow_run_url, links.mlflow_model_url(model_name, version)),
     )
 
 
@@ -106,11 +94,7 @@ def held_back_alert(
         dedup_key=f"{outcome}:{model_name}:{version}:{run_id}",
         fields={"model": model_name, "version": version, "run": run_id},
         lines=[reason],
-        links=_links(
-            airflow_run_url=airflow_run_url,
-            mlflow_model_url=links.mlflow_model_url(model_name, version),
-            dashboard_url=links.dashboard_url(project),
-        ),
+        links=_links(project, airflow_run_url, links.mlflow_model_url(model_name, version)),
     )
 
 
@@ -156,6 +140,7 @@ def plain_text(alert: Alert) -> str:
     return " | ".join(parts)
 
 
-def _links(**urls: str | None) -> dict[str, str]:
-    labels = {"airflow_run_url": "Airflow run", "mlflow_model_url": "MLflow model", "dashboard_url": "Dashboard"}
-    return {labels[name]: url for name, url in urls.items() if url}
+def _links(project: str, airflow_run_url: str | None, mlflow_model_url: str | None) -> dict[str, str]:
+    """The Airflow run, the MLflow model and the project's dashboard, each where it has a URL."""
+    urls = {"Airflow run": airflow_run_url, "MLflow model": mlflow_model_url, "Dashboard": links.dashboard_url(project)}
+    return {label: url for label, url in urls.items() if url}
