@@ -133,6 +133,20 @@ def slack_server(http_server) -> SlackDouble:
     return double
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Groups for pytest-xdist's `--dist loadgroup` (scripts/test.sh): the tests of a file run on one worker, in
+    order, as they do without xdist (module-scoped fixtures and files whose tests build on each other), and all of
+    tests/stack on one worker (its package-scoped `airflow standalone` starts once)."""
+    if not getattr(config.option, "loadgroup", False):  # set on xdist's workers, which collect
+        return
+    root = Path(__file__).parent
+    for item in items:
+        path = item.path.relative_to(root)
+        group = "stack" if path.parts[0] == "stack" else path.as_posix()
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
 def pytest_report_header() -> str:
     server = os.environ.get("TEST_DATABASE_URL") or "an embedded PostgreSQL for this session"
     return f"results database for tests: {server.split('@')[-1]}"
