@@ -133,18 +133,22 @@ def slack_server(http_server) -> SlackDouble:
     return double
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config, items):
-    """Groups for pytest-xdist's `--dist loadgroup` (scripts/test.sh): the tests of a file run on one worker, in
-    order, as they do without xdist (module-scoped fixtures and files whose tests build on each other), and all of
-    tests/stack on one worker (its package-scoped `airflow standalone` starts once)."""
-    if not getattr(config.option, "loadgroup", False):  # set on xdist's workers, which collect
-        return
-    root = Path(__file__).parent
-    for item in items:
-        path = item.path.relative_to(root)
-        group = "stack" if path.parts[0] == "stack" else path.as_posix()
-        item.add_marker(pytest.mark.xdist_group(group))
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """pytest-xdist's `--dist loadfile` (scripts/test.sh), with all of tests/stack as one unit: a file's tests run on
+    one worker, in order, as without xdist (module-scoped fixtures, tests that build on each other), and the stack
+    tests' package-scoped `airflow standalone` starts once. (xdist_group marks cannot do it: under pytest 9,
+    xdist 3.8's loadgroup never renames the tests it groups, and so groups nothing.)"""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class StackTogether(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            scope = super()._split_scope(nodeid)
+            return "tests/stack" if scope.startswith("tests/stack/") else scope
+
+    return StackTogether(config, log)
 
 
 def pytest_report_header() -> str:
