@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from compose.paths import REPO_ROOT
+from devkit.http import free_port
 
 AIRFLOW = str(Path(sys.executable).parent / "airflow")
 
@@ -84,6 +85,10 @@ class Standalone:
             AIRFLOW__CORE__EXECUTION_API_SERVER_URL=f"{self.url}/execution/",
             AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC="2",
             AIRFLOW__CORE__PARALLELISM="4",  # SQLite metadata: see scripts/env.sh
+            # the scheduler's and the triggerer's log servers too (8793 and 8794 by default): two standalones at
+            # once, in concurrent test sessions, would otherwise fight over them
+            AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT=str(free_port()),
+            AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT=str(free_port()),
             **extra,
         )
         self.log = folder / "standalone.log"

@@ -133,6 +133,24 @@ def slack_server(http_server) -> SlackDouble:
     return double
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """pytest-xdist's `--dist loadfile` (scripts/test.sh), with all of tests/stack as one unit: a file's tests run on
+    one worker, in order, as without xdist (module-scoped fixtures, tests that build on each other), and the stack
+    tests' package-scoped `airflow standalone` starts once. (xdist_group marks cannot do it: under pytest 9,
+    xdist 3.8's loadgroup never renames the tests it groups, and so groups nothing.)"""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class StackTogether(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            scope = super()._split_scope(nodeid)
+            return "tests/stack" if scope.startswith("tests/stack/") else scope
+
+    return StackTogether(config, log)
+
+
 def pytest_report_header() -> str:
     server = os.environ.get("TEST_DATABASE_URL") or "an embedded PostgreSQL for this session"
     return f"results database for tests: {server.split('@')[-1]}"
