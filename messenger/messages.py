@@ -82,7 +82,13 @@ def shadow_alert(
 
 
 def held_back_alert(
-    project: str, model_name: str, outcome: str, version: str, reason: str, run_id: str, airflow_run_url: str | None
+    project: str,
+    model_name: str,
+    outcome: str,
+    version: str,
+    reason: str,
+    run_id: str,
+    airflow_run_url: str | None = None,
 ) -> Alert:
     """A move of a role that did not happen: `superseded` (the role moved since it was judged: a promotion by hand,
     another training) or `stale` (a training older than the data the champion has seen). The champion stays."""

@@ -20,6 +20,8 @@ from sqlalchemy import Connection, Engine
 from db_handler import ensure_schema
 from db_handler.locks import hold_lock
 from db_handler.runs import manual_run_id, trainings_running
+from messenger.delivery import notify
+from messenger.messages import held_back_alert
 from service.models import registry
 from service.models.decisions import RecordedDecision
 from service.models.events import (
@@ -196,7 +198,7 @@ def assign_by_hand(
             )
         move = _move(project, name, ACTION_OF_ROLE[role], role, str(version), f"by hand: {reason}", run_id)
         event = move_role(conn, held, move, _expecting(role, expected))
-    return _done_by_hand(event)
+    return _done_by_hand(engine, event)
 
 
 def rollback(
@@ -225,7 +227,7 @@ def rollback(
             ) from None
         move = _move(project, name, "rollback", CHAMPION, targets[0], reason, run_id)
         event = move_role(conn, held, move, _expecting(CHAMPION, expected))
-    return _done_by_hand(event)
+    return _done_by_hand(engine, event)
 
 
 def rollback_targets(events: list[dict], champion: str | None, depth: int) -> list[str]:
@@ -317,8 +319,13 @@ def _expecting(role: str, expected: str | None) -> dict[str, str | None]:
     return {role: str(expected)} if expected is not None else {}
 
 
-def _done_by_hand(event: ModelEvent) -> ModelEvent:
-    """The move's event; Superseded (after it is recorded) when the role had moved from the expected version."""
+def _done_by_hand(engine: Engine, event: ModelEvent) -> ModelEvent:
+    """The move's event; Superseded (after it is recorded, and Slack told) when the role had moved from the expected
+    version."""
     if event.action == SUPERSEDED:
+        alert = held_back_alert(
+            event.project, event.model_name, SUPERSEDED, event.to_version, event.reason, event.run_id
+        )
+        notify(alert, engine)
         raise Superseded(event.reason.removeprefix(f"{SUPERSEDED}: "))  # the class name says it already
     return event

@@ -1,11 +1,15 @@
 """Model management for any project: the registry helpers and the `mlops models` commands, on a real MLflow store."""
 
 import json
+from datetime import UTC, datetime
 
 import mlflow
 import pytest
 from sklearn.dummy import DummyRegressor
+from sqlalchemy import select
 
+from db_handler.runs import training_ended, training_started
+from db_handler.tables import alerts
 from lifecycle.mlops import main
 from service.models import registry, roles
 from service.models.events import chain_breaks, list_events
@@ -136,10 +140,6 @@ def test_retention_keeps_the_roles_and_what_rollback_returns_to(five_versions, c
 
 def test_retention_keeps_a_version_whose_training_is_still_in_flight(three_versions, database, capsys):
     """A training registers its version, then gives it a role: retention between the two must not delete it."""
-    from datetime import UTC, datetime
-
-    from db_handler.runs import training_ended, training_started
-
     training = "train__in_flight"
     training_started(database, PROJECT, MODEL, training, datetime.now(UTC))
     registry.tag_version(MODEL, three_versions[2], {"airflow_run_id": training})
@@ -152,7 +152,7 @@ def test_retention_keeps_a_version_whose_training_is_still_in_flight(three_versi
     assert json.loads(capsys.readouterr().out) == {"deleted_versions": [three_versions[2]]}
 
 
-def test_a_move_by_hand_that_expected_another_version_is_superseded(five_versions, capsys):
+def test_a_move_by_hand_that_expected_another_version_is_superseded(five_versions, database, capsys):
     first, _, _, champion, _ = five_versions
     promote = ["models", "promote", "--project", PROJECT, "--version", first, "--expect", "2"]
 
@@ -162,6 +162,9 @@ def test_a_move_by_hand_that_expected_another_version_is_superseded(five_version
     assert registry.aliases(MODEL)["champion"] == champion
     refused = history()[-1]
     assert (refused["action"], refused["from_version"], refused["to_version"]) == ("superseded", champion, first)
+    with database.connect() as conn:
+        [(kind, title)] = conn.execute(select(alerts.c.kind, alerts.c.title)).all()
+    assert kind == "superseded" and f"v{first} of {MODEL} was held back" in title  # Slack is told too
 
     assert main([*promote[:-1], champion]) == 0  # expecting the right one moves it
     assert registry.aliases(MODEL)["champion"] == first
