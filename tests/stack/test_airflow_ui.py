@@ -83,7 +83,7 @@ def test_trigger_the_data_workflow_with_the_form_untouched(running_airflow, page
 
     run = running_airflow.finished(dag_id, _triggered_run(running_airflow, dag_id)["dag_run_id"])
     assert run["state"] == "success", running_airflow.failures(dag_id, run["dag_run_id"])
-    assert {value for value in run["conf"].values()} <= {None, "default"}  # untouched: nothing but the defaults
+    assert {value for value in run["conf"].values()} <= {None, "default", False}  # untouched: the defaults only
     with project_engine(PROJECT).connect() as conn:
         stored = newest(conn, PROJECT.tables, PROJECT.tables.features, "candle_time", "KRW-BTC")
     assert stored == datetime.fromisoformat("2024-05-20T23:00:00+00:00")  # the replay's last candle
