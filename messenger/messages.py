@@ -99,9 +99,16 @@ def held_back_alert(
         title=f"{project}: v{version} of {model_name} was held back ({outcome}); the champion did not change",
         dedup_key=f"{outcome}:{model_name}:{version}:{run_id}",
         fields={"model": model_name, "version": version, "run": run_id},
-        lines=[reason],
+        lines=[reason, NEXT_AFTER_HELD_BACK[outcome].format(version=version)],
         links=_links(project, airflow_run_url, links.mlflow_model_url(model_name, version)),
     )
+
+
+NEXT_AFTER_HELD_BACK = {
+    "superseded": "Next: nothing retries it; if v{version} should still serve, move it by hand naming the version "
+    "that holds the role now (`mlops models promote` or `shadow` with `--expect`).",
+    "stale": "Next: nothing retries it; train with an end after the champion's fit end to challenge it.",
+}
 
 
 def blocks(alert: Alert) -> list[dict[str, Any]]:
